@@ -1,0 +1,24 @@
+"""Small helpers for the book's notebooks (none of them changes a result).
+
+:func:`glue` names a computed value so the book's prose can quote it with ``{glue:text}`name:.3f``` instead
+of a number typed by hand. With myst-nb (the book build) it records the value; elsewhere (plain Jupyter,
+Colab) it simply shows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["glue"]
+
+
+def glue(name: str, value: Any, display: bool = True) -> Any:
+    """Record ``value`` under ``name`` for the book's prose (myst-nb), and return it."""
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:  # Colab / plain Jupyter: nothing to record, just show it
+        if display:
+            print(f"{name} = {value!r}")
+        return value
+    _glue(name, value, display=display)
+    return value
