@@ -105,10 +105,12 @@ def quadratic(L: float = 10.0, mu: float = 1.0, angle: float = 0.0, x_star: tupl
         raise ValueError(f"x_star must be a point (x1, x2), got {x_star!r}")
 
     def f(x: np.ndarray) -> np.ndarray:
+        _xy(x)
         d = np.asarray(x, dtype=float) - xs
         return 0.5 * np.einsum("...i,ij,...j->...", d, A, d)
 
     def grad(x: np.ndarray) -> np.ndarray:
+        _xy(x)
         return (np.asarray(x, dtype=float) - xs) @ A.T
 
     span = 1.25 * max(abs(start[0] - xs[0]), abs(start[1] - xs[1]), 1.0)

@@ -1,0 +1,5 @@
+"""Interactive explorers (ipywidgets). Each separates computing (plain functions, tested and timed) from drawing.
+
+- :mod:`lessons_lib.widgets.playground`: optimizer trajectories on 2-D test functions.
+- :mod:`lessons_lib.widgets.schedule_explorer`: learning-rate schedules with their PyTorch and Keras curves.
+"""
