@@ -27,7 +27,7 @@ from ..tree import check_grads, check_params
 
 LearningRate = Union[float, Callable[[int], float]]
 
-__all__ = ["Optimizer", "LearningRate"]
+__all__ = ["Optimizer", "LearningRate", "apply_weight_decay", "check_betas"]
 
 
 class Optimizer:
@@ -115,6 +115,29 @@ class Optimizer:
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
         return f"{type(self).__name__}({fields})"
+
+
+def apply_weight_decay(p: np.ndarray, g: np.ndarray, lr: float, weight_decay: float, decoupled: bool
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    r"""The two kinds of weight decay, applied before an optimizer's own update.
+
+    * coupled (L2, torch's default): ``g ← g + λθ``, so the decay passes through momentum and adaptive scaling;
+    * decoupled (AdamW, and every Keras ``weight_decay=``): ``θ ← θ − ηλθ``, independent of the gradient.
+    """
+    if weight_decay == 0:
+        return p, g
+    if decoupled:
+        return p * (1 - lr * weight_decay), g
+    return p, g + weight_decay * p
+
+
+def check_betas(betas: Any) -> tuple[float, float]:
+    """``betas`` must be a pair of numbers in [0, 1)."""
+    from .._checks import check_unit_interval
+
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2) of numbers in [0, 1), got {betas!r}")
+    return (check_unit_interval("betas[0]", betas[0]), check_unit_interval("betas[1]", betas[1]))
 
 
 def _map_leaves(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:

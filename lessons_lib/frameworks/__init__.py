@@ -1,0 +1,14 @@
+"""Exact PyTorch and Keras 3 equivalents of lessons_lib's optimizers, and the same run in all three frameworks."""
+
+from .optimizers import (
+    NoEquivalentError,
+    keras_optimizer,
+    keras_rounded,
+    run_keras,
+    run_numpy,
+    run_torch,
+    torch_optimizer,
+)
+
+__all__ = ["torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
+           "NoEquivalentError"]

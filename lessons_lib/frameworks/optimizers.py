@@ -1,0 +1,205 @@
+"""The exact PyTorch and Keras 3 equivalents of :mod:`lessons_lib.optimizers`, and runs in all three.
+
+``torch_optimizer(opt, params)`` and ``keras_optimizer(opt)`` build the framework optimizer that computes what
+``opt`` computes, or raise :class:`~lessons_lib.schedules._base.NoEquivalentError` saying which switch has no
+counterpart. ``run_numpy``/``run_torch``/``run_keras`` apply the same gradients in each framework (float64) and
+return the trajectories, which is what the book's "the three frameworks agree" cells compare.
+
+One trap when comparing with Keras on the TensorFlow backend: Keras casts Python-float hyperparameters such as
+``momentum``, ``beta_1``, ``beta_2`` and ``epsilon`` with ``ops.cast(x, variable.dtype)``, and TensorFlow first
+turns a Python float into a float32 tensor. So even with float64 variables, ``momentum=0.9`` is applied as
+0.89999997615814..., a relative error of about 3e-8. Hyperparameters that are exact in float32 (0.875, 0.5,
+2**-7, ...) avoid it; :func:`keras_rounded` shows what Keras will actually use.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .._lazy import import_keras, import_torch
+from ..optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, NAdam, Optimizer, RAdam, RMSprop
+from ..schedules._base import NoEquivalentError
+
+__all__ = ["torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
+           "NoEquivalentError"]
+
+GradFn = Callable[[np.ndarray, int], np.ndarray]
+
+
+def _lr0(opt: Optimizer) -> float:
+    return opt.learning_rate(0)
+
+
+def _no(reason: str) -> NoEquivalentError:
+    return NoEquivalentError(reason)
+
+
+def torch_optimizer(opt: Optimizer, params: Any) -> Any:
+    """The ``torch.optim`` optimizer with the same hyperparameters as ``opt`` over ``params`` (torch tensors).
+
+    If ``opt.lr`` is a schedule, the torch optimizer starts at its value for ``k = 0``; attach
+    ``opt.lr.torch_scheduler(optimizer)`` and step it once per update, after ``optimizer.step()``.
+    """
+    torch = import_torch()
+    lr = _lr0(opt)
+    wd_dec = getattr(opt, "decoupled_weight_decay", False) and getattr(opt, "weight_decay", 0) > 0
+    if isinstance(opt, SGD):
+        if opt.lr_in_velocity:
+            raise _no("SGD(lr_in_velocity=True) is Keras's velocity form; torch.optim.SGD keeps the learning rate "
+                      "outside the buffer. Use SGD(...) without lr_in_velocity for torch.")
+        if wd_dec:
+            raise _no("torch.optim.SGD has only L2 weight decay (added to the gradient); "
+                      "decoupled_weight_decay=True is Keras's form.")
+        return torch.optim.SGD(params, lr=lr, momentum=opt.momentum, dampening=opt.dampening,
+                               weight_decay=opt.weight_decay, nesterov=opt.nesterov, maximize=opt.maximize)
+    if isinstance(opt, Adagrad):
+        if opt.eps_inside_sqrt:
+            raise _no("torch.optim.Adagrad adds eps outside the square root; eps_inside_sqrt=True is Keras/optax.")
+        if wd_dec:
+            raise _no("torch.optim.Adagrad has only L2 weight decay; decoupled_weight_decay=True is Keras's form.")
+        return torch.optim.Adagrad(params, lr=lr, lr_decay=opt.lr_decay, weight_decay=opt.weight_decay,
+                                   initial_accumulator_value=opt.initial_accumulator_value, eps=opt.eps)
+    if isinstance(opt, RMSprop):
+        if opt.eps_inside_sqrt or (opt.lr_in_momentum and opt.momentum > 0):
+            raise _no("torch.optim.RMSprop adds eps outside the root and keeps lr outside the momentum buffer; "
+                      "eps_inside_sqrt / lr_in_momentum are Keras's form.")
+        if wd_dec:
+            raise _no("torch.optim.RMSprop has only L2 weight decay; decoupled_weight_decay=True is Keras's form.")
+        return torch.optim.RMSprop(params, lr=lr, alpha=opt.alpha, eps=opt.eps, weight_decay=opt.weight_decay,
+                                   momentum=opt.momentum, centered=opt.centered)
+    if isinstance(opt, Adadelta):
+        if wd_dec:
+            raise _no("torch.optim.Adadelta has only L2 weight decay; decoupled_weight_decay=True is Keras's form.")
+        return torch.optim.Adadelta(params, lr=lr, rho=opt.rho, eps=opt.eps, weight_decay=opt.weight_decay)
+    if isinstance(opt, Adam):  # includes AdamW
+        if opt.eps_hat:
+            raise _no("torch.optim.Adam adds eps to sqrt(v_hat); eps_hat=True is Keras's epsilon-hat form "
+                      "(equivalent to a time-varying torch eps = eps_hat / sqrt(1 - beta2**t)).")
+        cls = torch.optim.AdamW if isinstance(opt, AdamW) else torch.optim.Adam
+        kwargs = dict(lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay, amsgrad=opt.amsgrad)
+        if cls is torch.optim.Adam:
+            kwargs["decoupled_weight_decay"] = opt.decoupled_weight_decay
+        return cls(params, **kwargs)
+    if isinstance(opt, NAdam):
+        return torch.optim.NAdam(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
+                                 momentum_decay=opt.momentum_decay, decoupled_weight_decay=opt.decoupled_weight_decay)
+    if isinstance(opt, RAdam):
+        return torch.optim.RAdam(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
+                                 decoupled_weight_decay=opt.decoupled_weight_decay)
+    raise TypeError(f"opt must be a lessons_lib optimizer, got {type(opt).__name__}")
+
+
+def _keras_lr(opt: Optimizer) -> Any:
+    if callable(opt.lr):
+        if hasattr(opt.lr, "keras_schedule"):
+            return opt.lr.keras_schedule()
+        raise _no("a plain callable lr has no Keras schedule; use a lessons_lib.schedules schedule")
+    return float(opt.lr)
+
+
+def keras_optimizer(opt: Optimizer) -> Any:
+    """The ``keras.optimizers`` optimizer that computes what ``opt`` computes (``opt`` must be in Keras form).
+
+    Build ``opt`` with ``Opt.from_keras(...)``; a torch-form optimizer raises :class:`NoEquivalentError`
+    naming the switch that differs.
+    """
+    keras = import_keras()
+    wd = getattr(opt, "weight_decay", 0.0)
+    if wd > 0 and not getattr(opt, "decoupled_weight_decay", False):
+        raise _no("Keras's weight_decay is always decoupled (theta -= lr * wd * theta); L2 weight decay added to "
+                  "the gradient has no Keras optimizer argument. Use decoupled_weight_decay=True or from_keras().")
+    kw: dict[str, Any] = {"learning_rate": _keras_lr(opt), "weight_decay": wd or None}
+    if isinstance(opt, SGD):
+        if opt.momentum > 0 and not opt.lr_in_velocity:
+            raise _no("keras.optimizers.SGD keeps the learning rate inside the velocity; use lr_in_velocity=True "
+                      "(SGD.from_keras). The two agree only while the learning rate is constant.")
+        if opt.dampening != 0 or opt.maximize:
+            raise _no("keras.optimizers.SGD has no dampening and no maximize.")
+        return keras.optimizers.SGD(momentum=opt.momentum, nesterov=opt.nesterov, **kw)
+    if isinstance(opt, Adagrad):
+        if not opt.eps_inside_sqrt or opt.lr_decay != 0:
+            raise _no("keras.optimizers.Adagrad puts epsilon inside the root and has no lr_decay; "
+                      "use Adagrad.from_keras (and a schedule for decay).")
+        return keras.optimizers.Adagrad(initial_accumulator_value=opt.initial_accumulator_value,
+                                        epsilon=opt.eps, **kw)
+    if isinstance(opt, RMSprop):
+        if not opt.eps_inside_sqrt or (opt.momentum > 0 and not opt.lr_in_momentum):
+            raise _no("keras.optimizers.RMSprop puts epsilon inside the root and the learning rate inside the "
+                      "momentum buffer; use RMSprop.from_keras.")
+        return keras.optimizers.RMSprop(rho=opt.alpha, momentum=opt.momentum, epsilon=opt.eps,
+                                        centered=opt.centered, **kw)
+    if isinstance(opt, Adadelta):
+        return keras.optimizers.Adadelta(rho=opt.rho, epsilon=opt.eps, **kw)
+    if isinstance(opt, Adam):
+        if not opt.eps_hat:
+            raise _no("keras.optimizers.Adam adds epsilon-hat to sqrt(v) (not eps to sqrt(v_hat)); "
+                      "use Adam.from_keras or eps_hat=True.")
+        args = dict(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps, amsgrad=opt.amsgrad)
+        if isinstance(opt, AdamW):
+            kw["weight_decay"] = wd
+            return keras.optimizers.AdamW(**args, **kw)
+        return keras.optimizers.Adam(**args, **kw)
+    if isinstance(opt, NAdam):
+        if opt.momentum_decay != 1.0:
+            raise _no("keras.optimizers.Nadam uses the momentum schedule 0.96**t, i.e. momentum_decay=1.0 "
+                      f"(torch's default is 0.004); got momentum_decay={opt.momentum_decay}. Use NAdam.from_keras.")
+        return keras.optimizers.Nadam(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps, **kw)
+    if isinstance(opt, RAdam):
+        raise _no("Keras 3 has no RAdam; the nearest is keras.optimizers.Adam with a learning-rate warmup.")
+    raise TypeError(f"opt must be a lessons_lib optimizer, got {type(opt).__name__}")
+
+
+def keras_rounded(x: float) -> float:
+    """The value Keras (TensorFlow backend) actually uses for a Python-float hyperparameter: ``float(float32(x))``."""
+    return float(np.float32(x))
+
+
+def run_numpy(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
+    """Trajectory ``(steps + 1, *shape)`` of ``opt`` from ``params0`` with gradients ``grad_fn(params, t)``."""
+    p = np.array(params0, dtype=np.float64)
+    state = opt.init(p)
+    out = [p]
+    for t in range(1, steps + 1):
+        p, state = opt.update(p, grad_fn(p, t), state)
+        out.append(p)
+    return np.array(out)
+
+
+def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
+    """The same run with the torch equivalent (float64), its scheduler stepped after each ``optimizer.step()``."""
+    torch = import_torch()
+    x = torch.tensor(np.array(params0, dtype=np.float64), requires_grad=True)
+    topt = torch_optimizer(opt, [x])
+    sched = opt.lr.torch_scheduler(topt) if callable(opt.lr) and hasattr(opt.lr, "torch_scheduler") else None
+    if callable(opt.lr) and sched is None:
+        lr0 = _lr0(opt)
+        sched = torch.optim.lr_scheduler.LambdaLR(topt, lambda k: opt.learning_rate(k) / lr0)
+    out = [x.detach().numpy().copy()]
+    for t in range(1, steps + 1):
+        x.grad = torch.from_numpy(np.asarray(grad_fn(x.detach().numpy().copy(), t), dtype=np.float64))
+        topt.step()
+        if sched is not None:
+            sched.step()
+        out.append(x.detach().numpy().copy())
+    return np.array(out)
+
+
+def run_keras(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
+    """The same run with the Keras equivalent on float64 variables."""
+    keras = import_keras()
+    floatx = keras.config.floatx()
+    keras.config.set_floatx("float64")  # so the optimizer's learning-rate variable is float64 too
+    try:
+        kopt = keras_optimizer(opt)
+        x = keras.Variable(np.array(params0, dtype=np.float64), dtype="float64")
+        kopt.build([x])
+        out = [np.array(x.numpy())]
+        for t in range(1, steps + 1):
+            g = keras.ops.convert_to_tensor(np.asarray(grad_fn(np.array(x.numpy()), t), dtype=np.float64))
+            kopt.apply_gradients([(g, x)])
+            out.append(np.array(x.numpy()))
+    finally:
+        keras.config.set_floatx(floatx)
+    return np.array(out)
