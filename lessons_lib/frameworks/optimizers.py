@@ -170,19 +170,26 @@ def run_numpy(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
 def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
     """The same run with the torch equivalent (float64), its scheduler stepped after each ``optimizer.step()``."""
     torch = import_torch()
-    x = torch.tensor(np.array(params0, dtype=np.float64), requires_grad=True)
-    topt = torch_optimizer(opt, [x])
-    sched = opt.lr.torch_scheduler(topt) if callable(opt.lr) and hasattr(opt.lr, "torch_scheduler") else None
-    if callable(opt.lr) and sched is None:
-        lr0 = _lr0(opt)
-        sched = torch.optim.lr_scheduler.LambdaLR(topt, lambda k: opt.learning_rate(k) / lr0)
-    out = [x.detach().numpy().copy()]
-    for t in range(1, steps + 1):
-        x.grad = torch.from_numpy(np.asarray(grad_fn(x.detach().numpy().copy(), t), dtype=np.float64))
-        topt.step()
-        if sched is not None:
-            sched.step()
-        out.append(x.detach().numpy().copy())
+    # torch keeps scalar state (step counts, NAdam's mu_product) in the default dtype: float64 here, so that
+    # 0.96 ** (step * momentum_decay) is not computed in float32.
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        x = torch.tensor(np.array(params0, dtype=np.float64), requires_grad=True)
+        topt = torch_optimizer(opt, [x])
+        sched = opt.lr.torch_scheduler(topt) if callable(opt.lr) and hasattr(opt.lr, "torch_scheduler") else None
+        if callable(opt.lr) and sched is None:
+            lr0 = _lr0(opt)
+            sched = torch.optim.lr_scheduler.LambdaLR(topt, lambda k: opt.learning_rate(k) / lr0)
+        out = [x.detach().numpy().copy()]
+        for t in range(1, steps + 1):
+            x.grad = torch.from_numpy(np.asarray(grad_fn(x.detach().numpy().copy(), t), dtype=np.float64))
+            topt.step()
+            if sched is not None:
+                sched.step()
+            out.append(x.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(default)
     return np.array(out)
 
 
