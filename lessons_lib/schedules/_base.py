@@ -9,6 +9,7 @@ Each schedule can build its exact framework equivalents:
 
 * ``s.torch_scheduler(optimizer)`` returns a ``torch.optim.lr_scheduler`` object to be stepped once per update;
 * ``s.keras_schedule()`` returns a ``keras.optimizers.schedules.LearningRateSchedule`` (or a float);
+* ``s.keras_callback()`` returns a ``LearningRateScheduler`` callback that applies ``s`` per epoch;
 
 and raises :class:`NoEquivalentError` naming the nearest equivalent and the difference where none exists.
 """
@@ -64,6 +65,17 @@ class Schedule:
 
     def keras_schedule(self) -> Any:
         raise NoEquivalentError(f"{type(self).__name__} has no Keras schedule")
+
+    def keras_callback(self, verbose: int = 0) -> Any:
+        """A ``keras.callbacks.LearningRateScheduler`` applying this schedule **per epoch** (``k`` = 0-based epoch).
+
+        Keras calls it at the start of each epoch with the 0-based epoch index (its logs print ``Epoch 1``).
+        Use this for per-epoch schedules; for per-update schedules pass :meth:`keras_schedule` to the optimizer.
+        """
+        from .._lazy import import_keras
+
+        keras = import_keras()
+        return keras.callbacks.LearningRateScheduler(lambda epoch: float(self(int(epoch))), verbose=verbose)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))

@@ -1,0 +1,269 @@
+r"""Cosine annealing, warm restarts (SGDR), cyclical learning rates and the one-cycle policy."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._checks import check_bool, check_choice, check_int, check_nonneg, check_number, check_positive
+from .._lazy import import_keras, import_torch
+from ._base import NoEquivalentError, Schedule
+from ._torch import lambda_scheduler, set_base_lr
+
+__all__ = ["CosineAnnealing", "CosineWarmRestarts", "Cyclic", "OneCycle"]
+
+
+def _cos_anneal(start: Any, end: Any, frac: Any) -> Any:
+    """From ``start`` (frac = 0) to ``end`` (frac = 1) along half a cosine."""
+    return end + (start - end) * 0.5 * (1 + np.cos(np.pi * frac))
+
+
+class CosineAnnealing(Schedule):
+    r"""Cosine annealing from :math:`\eta` to :math:`\eta_{\min}` over :math:`T` updates (Loshchilov & Hutter, 2017):
+
+    .. math:: \eta_k = \eta_{\min} + (\eta - \eta_{\min})\,\tfrac12\bigl(1 + \cos(\pi \min(k, T)/T)\bigr)
+
+    It then stays at :math:`\eta_{\min}` (Keras ``CosineDecay(alpha=η_min/η)``, optax). With ``periodic=True`` it
+    continues along the cosine instead and rises back to :math:`\eta` at :math:`k = 2T`, which is what torch's
+    ``CosineAnnealingLR`` does past ``T_max``.
+    """
+
+    def __init__(self, lr: float, T_max: int, eta_min: float = 0.0, periodic: bool = False) -> None:
+        self.lr = check_nonneg("lr", lr)
+        self.T_max = check_int("T_max", T_max, minimum=1)
+        self.eta_min = check_nonneg("eta_min", eta_min)
+        self.periodic = check_bool("periodic", periodic)
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        kk = k if self.periodic else np.minimum(k, self.T_max)
+        return _cos_anneal(self.lr, self.eta_min, kk / self.T_max)
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        if not self.periodic:
+            return lambda_scheduler(optimizer, self)  # torch's CosineAnnealingLR rises again after T_max
+        torch = import_torch()
+        set_base_lr(optimizer, self.lr)
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.T_max, eta_min=self.eta_min)
+
+    def keras_schedule(self) -> Any:
+        if self.periodic:
+            raise NoEquivalentError(
+                "Keras CosineDecay holds at alpha * initial_learning_rate after decay_steps; it has no periodic "
+                "continuation. Nearest: CosineDecay(lr, T_max, alpha=eta_min/lr), identical for k <= T_max, or "
+                "CosineDecayRestarts for restarts."
+            )
+        if self.lr == 0:
+            raise NoEquivalentError("Keras CosineDecay expresses eta_min as alpha = eta_min / lr, which needs lr > 0")
+        keras = import_keras()
+        return keras.optimizers.schedules.CosineDecay(np.float64(self.lr), self.T_max,
+                                                      alpha=np.float64(self.eta_min / self.lr))
+
+
+class CosineWarmRestarts(Schedule):
+    r"""Cosine annealing with warm restarts, SGDR (Loshchilov & Hutter, 2017).
+
+    Cycle :math:`i = 0, 1, \dots` lasts :math:`T_i = T_0 T_{\text{mult}}^i` updates; within it, with
+    :math:`T_{\text{cur}}` updates done,
+
+    .. math:: \eta_k = \eta_{\min} + (\eta - \eta_{\min})\, d^{\,i}\, \tfrac12\bigl(1 + \cos(\pi T_{\text{cur}}/T_i)\bigr)
+
+    where :math:`d` (``peak_decay``, Keras's ``m_mul``) shrinks each restart's peak. torch
+    ``CosineAnnealingWarmRestarts`` is the case :math:`d = 1` with an integer :math:`T_{\text{mult}}`; Keras
+    ``CosineDecayRestarts(lr, T_0, t_mul, m_mul, alpha=η_min/η)`` covers every case.
+    """
+
+    def __init__(self, lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0, peak_decay: float = 1.0) -> None:
+        self.lr = check_nonneg("lr", lr)
+        self.T_0 = check_int("T_0", T_0, minimum=1)
+        self.T_mult = check_int("T_mult", T_mult, minimum=1)
+        self.eta_min = check_nonneg("eta_min", eta_min)
+        self.peak_decay = check_nonneg("peak_decay", peak_decay)
+
+    def cycle_position(self, k: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each ``k``: the cycle index ``i``, the position ``T_cur`` in it and its length ``T_i`` (exact integers)."""
+        k = np.asarray(k, dtype=np.int64)
+        if self.T_mult == 1:
+            return k // self.T_0, k % self.T_0, np.full(k.shape, self.T_0)
+        i = np.zeros(k.shape, dtype=np.int64)
+        start = np.zeros(k.shape, dtype=np.int64)
+        length = np.full(k.shape, self.T_0, dtype=np.int64)
+        while True:
+            past = k >= start + length
+            if not past.any():
+                break
+            start = np.where(past, start + length, start)
+            i = np.where(past, i + 1, i)
+            length = np.where(past, length * self.T_mult, length)
+        return i, k - start, length
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        i, t_cur, t_i = self.cycle_position(k)
+        return self.eta_min + (self.lr - self.eta_min) * self.peak_decay**i * 0.5 * (1 + np.cos(np.pi * t_cur / t_i))
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        if self.peak_decay != 1.0:
+            return lambda_scheduler(optimizer, self)  # torch restarts always return to the full peak
+        torch = import_torch()
+        set_base_lr(optimizer, self.lr)
+        return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=self.T_0, T_mult=self.T_mult,
+                                                                     eta_min=self.eta_min)
+
+    def keras_schedule(self) -> Any:
+        if self.lr == 0:
+            raise NoEquivalentError("Keras CosineDecayRestarts expresses eta_min as alpha = eta_min / lr; needs lr > 0")
+        keras = import_keras()
+        return keras.optimizers.schedules.CosineDecayRestarts(
+            np.float64(self.lr), self.T_0, t_mul=np.float64(self.T_mult), m_mul=np.float64(self.peak_decay),
+            alpha=np.float64(self.eta_min / self.lr))
+
+
+class Cyclic(Schedule):
+    r"""Cyclical learning rates (Smith, 2017), as torch ``CyclicLR`` (stepped once per update).
+
+    A cycle rises from ``base_lr`` to ``max_lr`` over ``step_size_up`` updates and falls back over
+    ``step_size_down``. With :math:`S` the cycle length, :math:`c = \lfloor 1 + k/S \rfloor` the cycle number and
+    :math:`x = 1 + k/S - c` the position in it, the height is :math:`h = x/r` on the way up (:math:`r` = up/S) and
+    :math:`(x-1)/(r-1)` on the way down, and
+
+    .. math:: \eta_k = \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\, h\, f
+
+    with :math:`f = 1` (``triangular``), :math:`2^{-(c-1)}` (``triangular2``) or :math:`\gamma^k` (``exp_range``).
+    :meth:`momentum` cycles the other way, from ``max_momentum`` down to ``base_momentum`` as the rate rises.
+    """
+
+    def __init__(self, base_lr: float, max_lr: float, step_size_up: int = 2000, step_size_down: int | None = None,
+                 mode: str = "triangular", gamma: float = 1.0, cycle_momentum: bool = True,
+                 base_momentum: float = 0.8, max_momentum: float = 0.9) -> None:
+        self.base_lr = check_nonneg("base_lr", base_lr)
+        self.max_lr = check_nonneg("max_lr", max_lr)
+        self.step_size_up = check_int("step_size_up", step_size_up, minimum=1)
+        self.step_size_down = (self.step_size_up if step_size_down is None
+                               else check_int("step_size_down", step_size_down, minimum=1))
+        self.mode = check_choice("mode", mode, ("triangular", "triangular2", "exp_range"))
+        self.gamma = check_positive("gamma", gamma)
+        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum)
+        self.base_momentum = check_nonneg("base_momentum", base_momentum)
+        self.max_momentum = check_nonneg("max_momentum", max_momentum)
+
+    def _height_and_scale(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total = float(self.step_size_up + self.step_size_down)
+        ratio = self.step_size_up / total
+        cycle = np.floor(1 + k / total)
+        x = 1.0 + k / total - cycle
+        h = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+        if self.mode == "triangular":
+            f = np.ones_like(h)
+        elif self.mode == "triangular2":
+            f = 1 / (2.0 ** (cycle - 1))
+        else:
+            f = self.gamma ** k.astype(float)
+        return h, f
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        h, f = self._height_and_scale(k)
+        return self.base_lr + (self.max_lr - self.base_lr) * h * f
+
+    def momentum(self, k: Any) -> Any:
+        """The cycled momentum (or Adam's beta1) for update index ``k``: high when the rate is low."""
+        from ._base import as_index
+
+        arr = as_index(k)
+        h, f = self._height_and_scale(arr)
+        out = self.max_momentum - (self.max_momentum - self.base_momentum) * h * f
+        return float(out) if out.ndim == 0 else out
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        torch = import_torch()
+        return torch.optim.lr_scheduler.CyclicLR(
+            optimizer, base_lr=self.base_lr, max_lr=self.max_lr, step_size_up=self.step_size_up,
+            step_size_down=self.step_size_down, mode=self.mode, gamma=self.gamma,
+            cycle_momentum=self.cycle_momentum, base_momentum=self.base_momentum, max_momentum=self.max_momentum)
+
+    def keras_schedule(self) -> Any:
+        raise NoEquivalentError(
+            "Keras 3 has no cyclical learning-rate schedule and cannot cycle momentum through a schedule. Nearest: "
+            "a LearningRateSchedule subclass computing this formula with keras.ops (momentum stays fixed)."
+        )
+
+
+class OneCycle(Schedule):
+    r"""The one-cycle policy (Smith & Topin, 2019), as torch ``OneCycleLR`` (stepped once per update).
+
+    The rate starts at :math:`\eta_{\max}/\text{div}`, rises to :math:`\eta_{\max}` at update
+    :math:`\text{pct}\cdot T - 1`, then anneals to :math:`\eta_{\max}/(\text{div}\cdot\text{final\_div})` at
+    :math:`T - 1` (``cos`` or ``linear``). With ``three_phase=True`` it first comes back down to the start value at
+    :math:`2\,\text{pct}\cdot T - 2` and only then anneals to the minimum. :meth:`momentum` moves the other way
+    (``max_momentum`` → ``base_momentum`` → ``max_momentum``). Past :math:`T - 1` the value is held (torch raises).
+    """
+
+    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3, anneal_strategy: str = "cos",
+                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
+                 cycle_momentum: bool = True, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
+        self.max_lr = check_nonneg("max_lr", max_lr)
+        self.total_steps = check_int("total_steps", total_steps, minimum=2)
+        pct = check_number("pct_start", pct_start)
+        if not 0 < pct < 1:
+            raise ValueError(f"pct_start must be in (0, 1), got {pct_start!r}")
+        self.pct_start = pct
+        self.anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
+        self.div_factor = check_positive("div_factor", div_factor)
+        self.final_div_factor = check_positive("final_div_factor", final_div_factor)
+        self.three_phase = check_bool("three_phase", three_phase)
+        self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum)
+        self.base_momentum = check_nonneg("base_momentum", base_momentum)
+        self.max_momentum = check_nonneg("max_momentum", max_momentum)
+
+    def _phases(self, lr: bool) -> list[tuple[float, float, float]]:
+        """(end_step, start value, end value) of each phase, as torch computes them."""
+        T, p = self.total_steps, self.pct_start
+        if lr:
+            initial = self.max_lr / self.div_factor
+            lo, hi, final = initial, self.max_lr, initial / self.final_div_factor
+        else:
+            lo, hi, final = self.max_momentum, self.base_momentum, self.max_momentum
+        if self.three_phase:
+            return [(float(p * T) - 1, lo, hi), (float(2 * p * T) - 2, hi, lo), (T - 1.0, lo, final)]
+        return [(float(p * T) - 1, lo, hi), (T - 1.0, hi, final)]
+
+    def _curve(self, k: np.ndarray, lr: bool) -> np.ndarray:
+        kk = np.minimum(k, self.total_steps - 1).astype(float)
+        out = np.empty(kk.shape)
+        done = np.zeros(kk.shape, dtype=bool)
+        start = 0.0
+        phases = self._phases(lr)
+        for i, (end, a, b) in enumerate(phases):
+            here = ~done & ((kk <= end) | (i == len(phases) - 1))
+            frac = (kk[here] - start) / (end - start)
+            out[here] = _cos_anneal(a, b, frac) if self.anneal_strategy == "cos" else a + (b - a) * frac
+            done |= here
+            start = end
+        return out
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        return self._curve(k, lr=True)
+
+    def momentum(self, k: Any) -> Any:
+        """The cycled momentum (or Adam's beta1) for update index ``k``."""
+        from ._base import as_index
+
+        arr = as_index(k)
+        out = self._curve(arr, lr=False)
+        return float(out) if out.ndim == 0 else out
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        torch = import_torch()
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=self.max_lr, total_steps=self.total_steps, pct_start=self.pct_start,
+            anneal_strategy=self.anneal_strategy, cycle_momentum=self.cycle_momentum,
+            base_momentum=self.base_momentum, max_momentum=self.max_momentum, div_factor=self.div_factor,
+            final_div_factor=self.final_div_factor, three_phase=self.three_phase)
+
+    def keras_schedule(self) -> Any:
+        raise NoEquivalentError(
+            "Keras 3 has no one-cycle schedule. Nearest built-in: CosineDecay(initial_learning_rate=max_lr/div_factor, "
+            "decay_steps=(1-pct_start)*total_steps, warmup_target=max_lr, warmup_steps=pct_start*total_steps, "
+            "alpha=1/(div_factor*final_div_factor)), which warms up linearly (not along a cosine), peaks one update "
+            "later and does not cycle momentum."
+        )
