@@ -156,7 +156,7 @@ class Cyclic(Schedule):
         if self.mode == "triangular":
             f = np.ones_like(h)
         elif self.mode == "triangular2":
-            f = 1 / (2.0 ** (cycle - 1))
+            f = 0.5 ** (cycle - 1)
         else:
             f = self.gamma ** k.astype(float)
         return h, f

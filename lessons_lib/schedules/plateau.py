@@ -9,7 +9,8 @@ differently (measured in the reference sheet, reproduced by the tests):
   (``abs``) in ``min`` mode. A cut smaller than ``eps`` is skipped.
 * **Keras** (``counting="keras"``): the cut comes when ``wait >= patience``, one epoch earlier; the cooldown
   counter is decremented *before* the epoch is judged, so the cooldown is effectively one epoch shorter
-  (``cooldown=1`` does nothing); ``min_delta`` is absolute; the first epoch always counts as an improvement.
+  (``cooldown=1`` does nothing); ``min_delta`` is absolute; the first epoch always counts as an improvement; and the
+  comparison is made in float32 (``keras.ops.less`` on Python floats), which decides ties differently.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ class ReduceLROnPlateau:
         if self.best is None:
             return True
         thr = self.threshold
+        if self.counting == "keras" and self.threshold_mode == "abs":
+            # Keras's own arithmetic, to the last bit: keras.ops.less/greater on Python floats compare in float32.
+            shifted = metric + thr if self.mode == "min" else metric - thr
+            a, b = _f32(shifted), _f32(self.best)
+            return a < b if self.mode == "min" else a > b
         if self.mode == "min":
             return metric < (self.best * (1 - thr) if self.threshold_mode == "rel" else self.best - thr)
         return metric > (self.best * (1 + thr) if self.threshold_mode == "rel" else self.best + thr)
