@@ -1,0 +1,68 @@
+"""Print the worst errors of the conformance suite: every optimizer case against torch.optim and Keras (500 float64
+updates) and every schedule case against its torch scheduler and Keras schedule (1200 updates).
+
+The cases are the ones the tests assert on (tests/test_optimizer_conformance.py, tests/test_schedule_conformance.py);
+this script reports the measured numbers behind those pass/fail checks.
+Run: python benchmarks/conformance_report.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    from lessons_lib.frameworks import run_keras, run_numpy, run_torch
+
+    oc = _load("test_optimizer_conformance")
+    print(f"Optimizers: worst over {oc.STEPS} float64 updates of max|ours - theirs| / max(1, max|theirs|)\n")
+    print("| framework | case | worst error |")
+    print("|---|---|---:|")
+    worst = {"torch": 0.0, "keras": 0.0}
+    for name in sorted(oc.TORCH_CASES):
+        opt = oc.TORCH_CASES[name]
+        e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS), run_torch(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
+        worst["torch"] = max(worst["torch"], e)
+        print(f"| torch | {name} | {e:.1e} |")
+    for name in sorted(oc.KERAS_CASES):
+        opt = oc.KERAS_CASES[name]
+        e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS), run_keras(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
+        worst["keras"] = max(worst["keras"], e)
+        print(f"| keras | {name} | {e:.1e} |")
+
+    sc = _load("test_schedule_conformance")
+    print(f"\nSchedules: worst relative error over {sc.N} updates\n")
+    print("| schedule | vs torch | vs Keras |")
+    print("|---|---:|---:|")
+    for name in sorted(sc.CASES):
+        s = sc.CASES[name]
+        n = s.total_steps if hasattr(s, "total_steps") else sc.N
+        et = sc.rel_err(s(sc.K[:n]), sc.torch_lrs(s, n))
+        if name in sc.KERAS_NONE:
+            ek = "none (NoEquivalentError)"
+        else:
+            ks = s.keras_schedule()
+            theirs = np.array([float(ks) if isinstance(ks, float) else float(ks(int(k))) for k in sc.K])
+            ek = f"{sc.rel_err(s(sc.K), theirs):.1e}"
+        print(f"| {name} | {et:.1e} | {ek} |")
+    print(f"\nworst optimizer error: torch {worst['torch']:.1e}, keras {worst['keras']:.1e}")
+
+
+if __name__ == "__main__":
+    main()
