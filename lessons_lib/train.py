@@ -250,14 +250,16 @@ def fit(model: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, *, epochs: int
     hist = History()
     for epoch in range(epochs):
         for idx in minibatches(len(y), batch_size, rng):
-            loss, grads = model.loss_and_grad(params, X[idx], y[idx])
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported below
+                loss, grads = model.loss_and_grad(params, X[idx], y[idx])
             if not np.isfinite(loss) or not all(np.all(np.isfinite(g)) for g in grads.values()):
                 hist.diverged = True
                 return params, hist
             hist.step_lr.append(optimizer.learning_rate(state.step))
             hist.step_loss.append(loss)
             params, state = optimizer.update(params, grads, state)
-        train_loss, _ = model.loss_and_grad(params, X, y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            train_loss, _ = model.loss_and_grad(params, X, y)
         hist.epoch_train_loss.append(train_loss)
         if X_test is not None and y_test is not None:
             test_loss, _ = model.loss_and_grad(params, X_test, y_test)

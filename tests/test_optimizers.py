@@ -89,6 +89,16 @@ def test_state_is_printable_and_checked(name: str) -> None:
         opt.update(np.zeros(3), np.ones(3), {"step": 0})
 
 
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_zero_dimensional_parameters_stay_arrays(name: str) -> None:
+    opt = ALL[name]()
+    params = {"b": np.zeros(())}
+    state = opt.init(params)
+    for _ in range(2):
+        params, state = opt.update(params, {"b": np.ones(())}, state)
+    assert isinstance(params["b"], np.ndarray) and params["b"].shape == ()
+
+
 def test_schedule_as_lr_uses_the_0_based_index() -> None:
     seen: list[int] = []
 

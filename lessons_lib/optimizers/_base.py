@@ -87,7 +87,7 @@ class Optimizer:
         def leaf(p: np.ndarray, g: Any, *slots: Any) -> tuple[np.ndarray, tuple]:
             g = np.asarray(g, dtype=p.dtype)
             new_p, new_slots = self._update_leaf(p, g, tuple(slots), t, lr, extra)
-            return new_p.astype(p.dtype, copy=False), tuple(
+            return np.asarray(new_p).astype(p.dtype, copy=False), tuple(
                 None if s is None else np.asarray(s).astype(p.dtype, copy=False) for s in new_slots
             )
 
