@@ -13,7 +13,19 @@ __all__ = ["glue"]
 
 
 def glue(name: str, value: Any, display: bool = True) -> Any:
-    """Record ``value`` under ``name`` for the book's prose (myst-nb), and return it."""
+    """Record ``value`` under ``name`` for the book's prose (myst-nb), and return it.
+
+    NumPy scalars are converted to Python numbers first: myst-nb formats ``{glue:text}`name:.3f``` from the
+    value's text form, which for ``np.float64`` is ``np.float64(...)`` in NumPy 2.
+    """
+    import numbers
+
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    elif isinstance(value, numbers.Real) and not isinstance(value, (int, float, bool)):
+        value = float(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:  # Colab / plain Jupyter: nothing to record, just show it

@@ -1,0 +1,68 @@
+"""Check-your-understanding quizzes: question banks stored as data, rendered with jupyterquiz.
+
+Each chapter has a bank (:mod:`lessons_lib.quiz.banks`). Multiple-choice questions carry feedback on every option;
+numeric questions carry an answer computed from lessons_lib (not typed) and a tolerance. :func:`show_quiz` renders a
+bank with jupyterquiz, whose JavaScript runs in Jupyter, Colab and the static HTML book alike (no kernel round trip).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .banks import BANKS, Question
+
+__all__ = ["BANKS", "Question", "show_quiz", "to_jupyterquiz", "validate_bank"]
+
+
+def validate_bank(chapter: str, questions: list[Question]) -> None:
+    """Raise ValueError naming the chapter and question if a bank is malformed."""
+    import math
+
+    if len(questions) < 5:
+        raise ValueError(f"bank {chapter!r} must have at least 5 questions, got {len(questions)}")
+    ids = [q["id"] for q in questions]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"bank {chapter!r} has duplicate question ids: {ids}")
+    for q in questions:
+        where = f"{chapter}/{q['id']}"
+        if not q.get("question"):
+            raise ValueError(f"{where}: empty question text")
+        if q["type"] == "multiple_choice":
+            answers = q["answers"]
+            if len(answers) < 2 or sum(bool(a["correct"]) for a in answers) != 1:
+                raise ValueError(f"{where}: needs at least 2 options and exactly one correct answer")
+            if any(not a.get("feedback") for a in answers):
+                raise ValueError(f"{where}: every option needs feedback")
+        elif q["type"] == "numeric":
+            if not (math.isfinite(q["answer"]) and math.isfinite(q["tolerance"]) and q["tolerance"] > 0):
+                raise ValueError(f"{where}: numeric answer and tolerance must be finite, tolerance > 0")
+            if not q.get("feedback_correct") or not q.get("feedback_wrong"):
+                raise ValueError(f"{where}: numeric questions need feedback for right and wrong answers")
+        else:
+            raise ValueError(f"{where}: unknown type {q['type']!r}")
+
+
+def to_jupyterquiz(questions: list[Question]) -> list[dict[str, Any]]:
+    """Convert a bank to jupyterquiz's JSON format."""
+    out: list[dict[str, Any]] = []
+    for q in questions:
+        if q["type"] == "multiple_choice":
+            out.append({"question": q["question"], "type": "multiple_choice",
+                        "answers": [{"answer": a["answer"], "correct": bool(a["correct"]), "feedback": a["feedback"]}
+                                    for a in q["answers"]]})
+        else:
+            lo, hi = q["answer"] - q["tolerance"], q["answer"] + q["tolerance"]
+            out.append({"question": q["question"], "type": "numeric",
+                        "answers": [{"type": "range", "range": [lo, hi], "correct": True,
+                                     "feedback": q["feedback_correct"]},
+                                    {"type": "default", "feedback": q["feedback_wrong"]}]})
+    return out
+
+
+def show_quiz(chapter: str) -> None:
+    """Render the chapter's quiz (call it in a notebook cell)."""
+    if chapter not in BANKS:
+        raise ValueError(f"chapter must be one of {', '.join(map(repr, sorted(BANKS)))}, got {chapter!r}")
+    from jupyterquiz import display_quiz
+
+    display_quiz(to_jupyterquiz(BANKS[chapter]), shuffle_answers=False)

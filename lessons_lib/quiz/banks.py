@@ -1,0 +1,91 @@
+"""Question banks, one per chapter id. Numeric answers are computed here from lessons_lib, never typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..problems import quadratic
+
+Question = dict[str, Any]
+
+
+def _mc(qid: str, question: str, *options: tuple[str, bool, str]) -> Question:
+    return {"id": qid, "type": "multiple_choice", "question": question,
+            "answers": [{"answer": a, "correct": c, "feedback": f} for a, c, f in options]}
+
+
+def _num(qid: str, question: str, answer: float, tolerance: float, right: str, wrong: str) -> Question:
+    return {"id": qid, "type": "numeric", "question": question, "answer": float(answer),
+            "tolerance": float(tolerance), "feedback_correct": right, "feedback_wrong": wrong}
+
+
+def _gradient_descent() -> list[Question]:
+    q = quadratic(L=8.0, mu=2.0)
+    return [
+        _num("gd-limit", "Gradient descent runs on a quadratic whose Hessian has eigenvalues 8 and 2. "
+             "Above which learning rate does it diverge? (2 decimals)", 2 / q.L, 0.005,
+             "Right: 2/L with L = 8, the largest curvature.",
+             "The limit is 2/L, set by the largest eigenvalue (the steepest direction), not the smallest."),
+        _num("gd-best", "For the same quadratic (eigenvalues 8 and 2), what is the best fixed learning rate "
+             "2/(mu+L)? (2 decimals)", 2 / (q.L + q.mu), 0.005, "Right: 2/(2+8) = 0.2.",
+             "Balance |1 - eta*mu| = |1 - eta*L|: eta = 2/(mu + L)."),
+        _num("gd-rate", "At that best step, by what factor does the distance to the minimum shrink per step, "
+             "at worst? (2 decimals)", (q.kappa - 1) / (q.kappa + 1), 0.005,
+             "Right: (kappa-1)/(kappa+1) = 3/5.",
+             "Use (kappa - 1)/(kappa + 1) with kappa = L/mu = 4."),
+        _mc("gd-kappa", "Doubling the condition number kappa of a quadratic (at the best fixed step) makes "
+            "gradient descent need roughly...",
+            ("the same number of steps", False, "The rate (kappa-1)/(kappa+1) gets closer to 1 as kappa grows."),
+            ("twice as many steps", True, "Right: about kappa/2 steps per factor e, so the count scales with kappa."),
+            ("four times as many steps", False, "That would be kappa squared; plain gradient descent scales with kappa."),
+            ("half as many steps", False, "Worse conditioning never helps gradient descent.")),
+        _mc("gd-check", "Why check a hand-written gradient with central differences (f(x+h) - f(x-h))/(2h) "
+            "rather than one-sided ones?",
+            ("Their error shrinks like h^2 instead of h", True, "Right: the first-order error terms cancel."),
+            ("They are exact for every function", False, "Only for quadratics (up to rounding)."),
+            ("They need fewer function evaluations", False, "They need two per coordinate, one-sided need one (plus f(x))."),
+            ("Rounding error does not affect them", False, "Rounding error grows like eps/h for both.")),
+        _mc("gd-saddle", "Gradient descent started near a saddle point shows a long flat stretch in its loss curve. "
+            "What does that tell you?",
+            ("The run has converged to a minimum", False, "A saddle also has a zero gradient; flat is not converged."),
+            ("The gradient is small there; the iterate may still escape", True,
+             "Right: the gradient norm sinks, then grows as the iterate slides off the saddle."),
+            ("The learning rate is above 2/L", False, "That would make the loss grow, not stay flat."),
+            ("The gradient is wrong", False, "A correct gradient vanishes at a saddle too.")),
+    ]
+
+
+def _sgd() -> list[Question]:
+    return [
+        _num("sgd-var", "A mini-batch gradient from a batch of 16 examples has variance 0.8 (sampling with "
+             "replacement). What variance do you expect with a batch of 64?", 0.8 * 16 / 64, 0.01,
+             "Right: the variance falls like 1/|B|.", "Variance scales like 1/|B|: four times the batch, a quarter of it."),
+        _num("sgd-updates", "How many updates does one epoch of mini-batch SGD make on 1000 examples with "
+             "batch size 64 (the last batch may be smaller)?", float(np.ceil(1000 / 64)), 0.5,
+             "Right: ceil(1000/64) = 16.", "One update per batch: ceil(n / batch_size)."),
+        _mc("sgd-floor", "SGD with a constant learning rate stops improving at a loss above the optimum. "
+            "What lowers that floor?",
+            ("A larger constant learning rate", False, "The floor grows with the learning rate."),
+            ("A decaying learning rate or a larger batch", True, "Right: both shrink the noise in the steps."),
+            ("More epochs at the same settings", False, "It keeps jittering at the same level."),
+            ("Standardizing the features", False, "That changes conditioning, not the gradient noise floor directly.")),
+        _mc("sgd-standardize", "Why standardize features before gradient descent?",
+            ("It makes the loss convex", False, "Least squares is convex either way."),
+            ("It evens out the curvatures, lowering the condition number and raising the usable learning rate", True,
+             "Right: feature scales set the Hessian's eigenvalues."),
+            ("It removes the gradient noise", False, "Noise comes from sampling examples."),
+            ("It is required by PyTorch", False, "No framework requires it; the optimizer benefits.")),
+        _mc("sgd-stats", "Which statistics should standardize the test set?",
+            ("The test set's own mean and standard deviation", False, "That leaks test information and shifts inputs."),
+            ("The training set's mean and standard deviation", True, "Right: fit the transform on training data only."),
+            ("Those of training and test sets pooled", False, "Still uses test data."),
+            ("None: only training data needs it", False, "Test inputs must be transformed the same way.")),
+    ]
+
+
+BANKS: dict[str, list[Question]] = {
+    "gradient-descent": _gradient_descent(),
+    "sgd": _sgd(),
+}

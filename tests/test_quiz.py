@@ -1,0 +1,51 @@
+"""Question banks are well formed, numeric answers are what lessons_lib computes, and rendering works."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessons_lib.quiz import BANKS, show_quiz, to_jupyterquiz, validate_bank
+
+
+@pytest.mark.parametrize("chapter", sorted(BANKS))
+def test_bank_is_valid(chapter: str) -> None:
+    validate_bank(chapter, BANKS[chapter])
+    converted = to_jupyterquiz(BANKS[chapter])
+    assert len(converted) == len(BANKS[chapter])
+    for q in converted:
+        assert q["type"] in ("multiple_choice", "numeric") and q["answers"]
+
+
+def test_numeric_answers_match_the_library() -> None:
+    from lessons_lib.problems import quadratic
+
+    q = quadratic(L=8.0, mu=2.0)
+    gd = {x["id"]: x for x in BANKS["gradient-descent"]}
+    assert gd["gd-limit"]["answer"] == pytest.approx(2 / q.L) == pytest.approx(0.25)
+    assert gd["gd-rate"]["answer"] == pytest.approx(0.6)
+
+
+def test_validation_catches_malformed_questions() -> None:
+    good = BANKS["sgd"]
+    bad = good[:2] + [dict(good[2], answers=[dict(a, correct=True) for a in good[2]["answers"]])] + good[3:]
+    with pytest.raises(ValueError, match="exactly one correct answer"):
+        validate_bank("sgd", bad)
+    with pytest.raises(ValueError, match="at least 5 questions"):
+        validate_bank("sgd", good[:3])
+    with pytest.raises(ValueError, match="chapter must be one of"):
+        show_quiz("no-such-chapter")
+
+
+def test_show_quiz_emits_html_and_javascript(capsys) -> None:
+    from unittest import mock
+
+    shown = []
+    with mock.patch("IPython.display.display", side_effect=lambda obj: shown.append(obj)):
+        import jupyterquiz.dynamic.display as d
+
+        with mock.patch.object(d, "display", side_effect=lambda obj: shown.append(obj)):
+            show_quiz("sgd")
+    kinds = {type(o).__name__ for o in shown}
+    assert {"HTML", "Javascript"} <= kinds
+    js = next(o for o in shown if type(o).__name__ == "Javascript").data
+    assert "mini-batch gradient" in js
