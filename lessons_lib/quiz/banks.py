@@ -85,7 +85,40 @@ def _sgd() -> list[Question]:
     ]
 
 
+def _momentum() -> list[Question]:
+    kappa = 100.0
+    mom_star = ((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2
+    return [
+        _num("mom-steady", "SGD with momentum 0.9 and learning rate 0.01 sees the same gradient g = 1 for a long "
+             "time. How large does its step become?", 0.01 / (1 - 0.9), 1e-3,
+             "Right: eta * g / (1 - mu) = 0.1.", "The buffer sums g + mu g + mu^2 g + ... = g / (1 - mu)."),
+        _num("mom-best", "What is the optimal heavy-ball momentum for a quadratic with condition number 100? "
+             "(3 decimals)", mom_star, 5e-4, "Right: ((sqrt(kappa)-1)/(sqrt(kappa)+1))^2 = (9/11)^2.",
+             "Use ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 with kappa = 100."),
+        _mc("mom-scaling", "At their optimal settings on quadratics, how does the number of steps of the heavy ball "
+            "grow with the condition number kappa?",
+            ("like kappa", False, "That is plain gradient descent."),
+            ("like sqrt(kappa)", True, "Right: its rate is (sqrt(kappa)-1)/(sqrt(kappa)+1)."),
+            ("like log(kappa)", False, "No first-order method does that in general."),
+            ("it does not depend on kappa", False, "It does, but more gently than gradient descent.")),
+        _mc("mom-damp", "In torch.optim.SGD, what does dampening tau do?",
+            ("Multiplies the new gradient by (1 - tau) inside the buffer, except on the first step", True,
+             "Right: and with tau = mu the buffer becomes an average."),
+            ("Multiplies the learning rate by tau", False, "It acts inside the buffer, on the gradient."),
+            ("Adds tau times the weights to the gradient", False, "That is weight_decay."),
+            ("Requires nesterov=True", False, "Nesterov in fact requires dampening = 0.")),
+        _mc("mom-keras", "PyTorch's and Keras's momentum SGD differ in where the learning rate sits. When do their "
+            "trajectories differ?",
+            ("Always", False, "At a constant rate they agree step for step (v = -eta b)."),
+            ("Only when the learning rate changes during training", True,
+             "Right: torch rescales the whole buffer, Keras only the new gradient."),
+            ("Only with nesterov=True", False, "Both forms agree with and without Nesterov at a constant rate."),
+            ("Only in float32", False, "The difference is algebraic, not rounding.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "momentum": _momentum(),
     "gradient-descent": _gradient_descent(),
     "sgd": _sgd(),
 }
