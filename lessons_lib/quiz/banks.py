@@ -117,7 +117,42 @@ def _momentum() -> list[Question]:
     ]
 
 
+def _adaptive() -> list[Question]:
+    from ..optimizers import RMSprop
+
+    opt = RMSprop(lr=0.01)
+    first = -float(opt.update(np.zeros(1), np.ones(1), opt.init(np.zeros(1)))[0][0])
+    return [
+        _num("ada-adagrad", "AdaGrad (s0 = 0, eps = 0, lr = 0.1) sees the gradient 2.0 on its first two steps. "
+             "How large is its second step?", 0.1 * 2 / np.sqrt(8.0), 1e-3,
+             "Right: s = 4 + 4 = 8, step = 0.1 * 2 / sqrt(8).", "The accumulator sums squares: s_2 = 2^2 + 2^2."),
+        _num("ada-rms-first", "PyTorch's RMSprop with its defaults (lr 0.01, alpha 0.99) takes its first step on a "
+             "gradient of 1. How large is the step? (3 decimals)", first, 1e-3,
+             "Right: v = 0.01, so the step is 0.01 / sqrt(0.01) = 0.1: ten times lr.",
+             "v_1 = (1 - alpha) g^2 = 0.01; the step is lr * g / (sqrt(v_1) + eps)."),
+        _mc("ada-shrink", "Why does AdaGrad's step keep shrinking during a long training run?",
+            ("Its accumulator is a sum of squared gradients, which only grows", True,
+             "Right: with gradients of steady size it grows like t, the step like 1/sqrt(t)."),
+            ("It has a built-in learning-rate schedule", False, "The decay comes from the accumulator, not a schedule."),
+            ("Because gradients get smaller near a minimum", False, "It shrinks even when gradients do not."),
+            ("Because of epsilon", False, "Epsilon only matters for tiny accumulators.")),
+        _mc("ada-rotate", "On a quadratic bowl whose steep and flat directions are rotated 45 degrees from the "
+            "coordinate axes, AdaGrad's advantage over gradient descent...",
+            ("grows", False, "Per-coordinate scaling cannot see a mixed curvature."),
+            ("largely disappears", True, "Right: it rescales coordinates, not arbitrary directions."),
+            ("stays the same", False, "It depends on the axes; rotate and it changes."),
+            ("becomes a disadvantage in every case", False, "It still converges; it just loses its edge.")),
+        _mc("ada-eps", "Keras's RMSprop divides by sqrt(v + eps) and PyTorch's by sqrt(v) + eps. For gradients much "
+            "smaller than sqrt(eps), which takes the larger steps?",
+            ("PyTorch's", True, "Right: its step stays near lr / sqrt(1 - alpha) while Keras's shrinks with g."),
+            ("Keras's", False, "Inside the root, sqrt(eps) dominates and damps the step."),
+            ("They are equal", False, "Only for gradients much larger than sqrt(eps)."),
+            ("Neither moves", False, "Both move; the sizes differ by orders of magnitude.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "adaptive": _adaptive(),
     "momentum": _momentum(),
     "gradient-descent": _gradient_descent(),
     "sgd": _sgd(),
