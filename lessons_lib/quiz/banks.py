@@ -151,7 +151,39 @@ def _adaptive() -> list[Question]:
     ]
 
 
+def _adam() -> list[Question]:
+    return [
+        _num("adam-nocorr", "Adam without bias correction (beta1 = 0.9, beta2 = 0.999, eps = 0) takes its first step "
+             "on a gradient g = 1. How many times the learning rate is the step? (2 decimals)",
+             (1 - 0.9) / np.sqrt(1 - 0.999), 0.005, "Right: (1 - beta1)/sqrt(1 - beta2) = 0.1/0.0316.",
+             "m_1 = (1 - beta1) g and v_1 = (1 - beta2) g^2; the step is lr * m_1 / sqrt(v_1)."),
+        _num("adam-epshat", "Keras adds eps_hat to sqrt(v) instead of eps to sqrt(v_hat). At t = 1 with "
+             "beta2 = 0.999, by what factor is Keras's effective eps larger than eps_hat? (1 decimal)",
+             1 / np.sqrt(1 - 0.999), 0.05, "Right: 1/sqrt(1 - beta2^t) = 31.6 at t = 1.",
+             "eps_t = eps_hat / sqrt(1 - beta2^t)."),
+        _mc("adam-corr", "With bias correction and a constant gradient, Adam's first step is...",
+            ("about lr, in the direction of -g", True, "Right: m_hat = g and v_hat = g^2, so the step is lr * sign(g)."),
+            ("about lr * |g|", False, "Adam's step does not scale with the gradient's size."),
+            ("about 3.16 lr", False, "That is the uncorrected step."),
+            ("zero, since the moments start at zero", False, "The correction removes exactly that bias.")),
+        _mc("adam-amsgrad", "In the AMSGrad counterexample, what makes Adam drift to the wrong end?",
+            ("A small beta2 forgets the rare large gradient, so its steps are damped less than they should be... in the wrong direction", False,
+             "Close, but the large gradient's steps are damped more, not less."),
+            ("A small beta2 makes v large only briefly, so the rare large gradient is damped while the frequent small "
+             "ones are not", True, "Right: AMSGrad's running max of v keeps the memory."),
+            ("The learning rate is too large", False, "It decays like 1/sqrt(t) there."),
+            ("Bias correction", False, "The failure happens with or without it.")),
+        _mc("adam-adamw", "In PyTorch, what does Adam(weight_decay=0.01) do?",
+            ("Decoupled weight decay, like AdamW", False, "In PyTorch that needs AdamW (or decoupled_weight_decay=True)."),
+            ("Adds 0.01 * theta to the gradient (L2), which is then rescaled by 1/sqrt(v_hat)", True,
+             "Right; in Keras, weight_decay= is always decoupled."),
+            ("Nothing: Adam ignores weight_decay", False, "It is applied, as L2."),
+            ("Multiplies the learning rate by 0.99", False, "Weight decay acts on the weights or gradient.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "adam": _adam(),
     "adaptive": _adaptive(),
     "momentum": _momentum(),
     "gradient-descent": _gradient_descent(),
