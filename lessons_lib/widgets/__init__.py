@@ -3,3 +3,7 @@
 - :mod:`lessons_lib.widgets.playground`: optimizer trajectories on 2-D test functions.
 - :mod:`lessons_lib.widgets.schedule_explorer`: learning-rate schedules with their PyTorch and Keras curves.
 """
+
+from .playground import compute_trajectories, playground, static_figure
+
+__all__ = ["compute_trajectories", "playground", "static_figure"]
