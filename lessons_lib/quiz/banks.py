@@ -182,7 +182,40 @@ def _adam() -> list[Question]:
     ]
 
 
+def _comparing() -> list[Question]:
+    return [
+        _mc("cmp-lr", "Two optimizers are compared at the same learning rate, 1e-3. What does the comparison measure?",
+            ("Which optimizer is better", False, "Their best learning rates can differ by orders of magnitude."),
+            ("How each does at a rate that may be far from its own best", True,
+             "Right: tune each method's learning rate separately."),
+            ("Nothing at all", False, "It measures something, just not the methods' quality."),
+            ("The effect of momentum", False, "Nothing isolates momentum here.")),
+        _mc("cmp-seeds", "Method A's median over 5 seeds is slightly better than B's, but their ranges overlap widely. "
+            "What can you conclude?",
+            ("A is better", False, "The difference is within seed-to-seed noise."),
+            ("Not much: the difference is within the noise of these runs", True,
+             "Right: more seeds or a larger effect is needed."),
+            ("B is better", False, "Nothing points that way either."),
+            ("The seeds are broken", False, "Spread across seeds is normal.")),
+        _mc("cmp-tune-eval", "Why score the tuned learning rate on fresh seeds rather than the tuning seeds?",
+            ("To avoid reporting a score the choice was optimized on (selection bias)", True,
+             "Right: the best of many tries on the same seeds is optimistic."),
+            ("Because fresh seeds are faster", False, "Speed is the same."),
+            ("Because the tuning seeds diverged", False, "Not necessarily."),
+            ("It makes no difference", False, "Selecting on the evaluation data biases it.")),
+        _num("cmp-updates", "At batch size 256 on 1347 training examples, how many updates do 8 epochs make?",
+             8 * float(np.ceil(1347 / 256)), 0.5, "Right: 8 * ceil(1347/256) = 48.",
+             "Updates per epoch = ceil(n / batch size)."),
+        _mc("cmp-batch", "At an equal number of epochs, a run with a larger batch makes...",
+            ("more updates", False, "Each update consumes more examples."),
+            ("fewer updates", True, "Right: which is part of why batch-size comparisons need care."),
+            ("the same number of updates", False, "Only at equal updates."),
+            ("no updates", False, "It makes n / batch size updates per epoch.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "comparing": _comparing(),
     "adam": _adam(),
     "adaptive": _adaptive(),
     "momentum": _momentum(),
