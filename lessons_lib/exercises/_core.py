@@ -1,0 +1,327 @@
+"""The checking machinery: exercises, results, and a runner that survives anything a learner's function does.
+
+A check calls the learner's function on public and seeded hidden cases, each on deep copies of the inputs, under a
+time limit, with printed output captured. The outputs are converted to plain float64 arrays before any comparison
+(the learner's ``__eq__`` is never called). When an output is wrong, the known-wrong variants of the exercise are
+run on the same case; if one of them matches, the feedback names that misconception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import html
+import io
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = ["Exercise", "Variant", "Result", "check_function", "NotImplementedYet"]
+
+_LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_FORBIDDEN = [os.path.join(_LIB_DIR, d) for d in ("optimizers", "schedules", "frameworks")] + [
+    os.path.join(_LIB_DIR, "train.py"), os.path.join(_LIB_DIR, "exercises", "catalog.py")]
+PRINT_LIMIT = 2000
+
+
+class NotImplementedYet(Exception):
+    """Raised by the stubs in the student notebooks."""
+
+
+class _Timeout(BaseException):
+    """Raised inside the learner's function when its time is up (BaseException: a bare ``except Exception`` in the
+    learner's code cannot swallow it)."""
+
+
+@dataclass
+class Variant:
+    """A known-wrong implementation and the misconception it stands for."""
+
+    name: str
+    fn: Callable[..., Any]
+    message: str
+
+
+@dataclass
+class Exercise:
+    """An exercise: the function to write, its reference solution, test cases and known-wrong variants.
+
+    ``cases(rng)`` returns a list of ``(args, kwargs)``; the first ``public`` of them are shown to the learner on
+    failure, the rest are hidden and drawn from the seeded ``rng``.
+    """
+
+    id: str
+    chapter: str
+    title: str
+    signature: str
+    doc: str
+    reference: Callable[..., Any]
+    cases: Callable[[np.random.Generator], list[tuple[tuple, dict]]]
+    variants: list[Variant] = field(default_factory=list)
+    rtol: float = 1e-9
+    atol: float = 1e-12
+    public: int = 2
+
+
+@dataclass
+class Result:
+    """The outcome of a check: never raised, always displayable."""
+
+    exercise: str
+    passed: bool
+    score: float
+    status: str  # "passed", "failed", "not implemented", "error", "timeout", "refused"
+    feedback: str
+    printed: str = ""
+
+    def __str__(self) -> str:
+        head = {"passed": "PASSED", "not implemented": "NOT IMPLEMENTED YET"}.get(self.status, "FAILED")
+        text = f"[{head}] {self.exercise}: score {self.score:.2f}\n{self.feedback}"
+        if self.printed:
+            text += f"\n(your function printed:)\n{self.printed}"
+        return text
+
+    def _repr_html_(self) -> str:
+        color = {"passed": "#1b7e3c", "not implemented": "#6b6b6b"}.get(self.status, "#b00020")
+        body = html.escape(str(self)).replace("\n", "<br>")
+        return f'<div style="border-left:6px solid {color};padding:6px 10px;font-family:monospace">{body}</div>'
+
+
+def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
+    """Plain float64 arrays from a learner's output: a number, an array, or a tuple/list of them.
+
+    Only real ndarrays, Python/NumPy numbers and lists/tuples of those are accepted; anything else (including
+    objects that define ``__eq__`` or ``__array__``) is rejected, so nothing of the learner's runs during comparison.
+    """
+
+    def one(v: Any) -> np.ndarray:
+        if type(v) is np.ndarray:
+            if v.dtype.kind not in "fiu":
+                raise TypeError(f"an array of dtype {v.dtype}")
+            return v
+        if isinstance(v, (bool, np.bool_)):
+            raise TypeError("a bool")
+        if type(v) in (int, float) or isinstance(v, (np.floating, np.integer)):
+            return np.asarray(v)
+        if type(v) in (list, tuple) and all(type(x) in (int, float) or isinstance(x, (np.floating, np.integer))
+                                             for x in v):
+            return np.asarray(v, dtype=float)
+        raise TypeError(f"a {type(v).__name__}")
+
+    if type(value) is tuple or (type(value) is list and value and all(type(v) is np.ndarray for v in value)):
+        return tuple(one(v) for v in value)
+    return (one(value),)
+
+
+def _snapshot(obj: Any) -> Any:
+    return copy.deepcopy(obj)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and \
+            a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a is b or a == b
+
+
+@dataclass
+class _Call:
+    value: Any = None
+    error: BaseException | None = None
+    tb: str = ""
+    timed_out: bool = False
+    used_library: str = ""
+    printed: str = ""
+    seconds: float = 0.0
+
+
+def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float) -> _Call:
+    """Call ``fn`` with a time limit, captured output and detection of calls into lessons_lib's implementations."""
+    out = _Call()
+    used: list[str] = []
+    deadline = time.monotonic() + timeout
+
+    def profiler(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            name = frame.f_code.co_filename
+            if any(name.startswith(p) for p in _FORBIDDEN) and not used:
+                used.append(f"{os.path.relpath(name, _LIB_DIR)}:{frame.f_code.co_name}")
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _Timeout()
+        return tracer
+
+    buf = io.StringIO()
+    on_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    old_handler = None
+    if on_main:
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise _Timeout()
+
+        old_handler = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    old_trace = sys.gettrace()
+    old_profile = sys.getprofile()
+    start = time.monotonic()
+    try:
+        sys.setprofile(profiler)
+        if not on_main:
+            sys.settrace(tracer)
+        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+            out.value = fn(*args, **kwargs)
+    except _Timeout:
+        out.timed_out = True
+    except BaseException as exc:  # noqa: BLE001 - anything the learner raises is reported, never propagated
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        out.error = exc
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_LIB_DIR)]
+        out.tb = "".join(traceback.format_list(frames[-2:])) + f"{type(exc).__name__}: {exc}"
+    finally:
+        sys.setprofile(old_profile)
+        sys.settrace(old_trace)
+        if on_main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+        out.seconds = time.monotonic() - start
+    out.used_library = used[0] if used else ""
+    text = buf.getvalue()
+    out.printed = text if len(text) <= PRINT_LIMIT else text[:PRINT_LIMIT] + f"\n... ({len(text) - PRINT_LIMIT} more characters)"
+    return out
+
+
+def _describe(args: tuple, kwargs: dict) -> str:
+    def short(v: Any) -> str:
+        if isinstance(v, np.ndarray):
+            return np.array2string(v, precision=4, threshold=8) + ("" if v.dtype == np.float64 else f" ({v.dtype})")
+        if callable(v):
+            return getattr(v, "__name__", "a function")
+        return repr(v)
+
+    parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def _close(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...], rtol: float, atol: float) -> bool:
+    return len(got) == len(want) and all(
+        g.shape == w.shape and bool(np.all(np.isfinite(g) == np.isfinite(w)))
+        and np.allclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+        for g, w in zip(got, want))
+
+
+def check_function(ex: Exercise, fn: Any, seed: int = 20261122, timeout: float = 2.0) -> Result:
+    """Grade ``fn`` against ``ex``; returns a :class:`Result` and never raises."""
+    try:
+        return _check(ex, fn, seed, timeout)
+    except BaseException as exc:  # pragma: no cover - the checker itself must never break a notebook
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return Result(ex.id, False, 0.0, "error", f"The checker could not run your function: {type(exc).__name__}: {exc}")
+
+
+def _check(ex: Exercise, fn: Any, seed: int, timeout: float) -> Result:
+    if not callable(fn):
+        return Result(ex.id, False, 0.0, "failed", f"Expected a function {ex.signature}, got {type(fn).__name__}.")
+    if fn is ex.reference or getattr(fn, "__module__", "") == "lessons_lib.exercises.catalog" or \
+            os.path.abspath(getattr(getattr(fn, "__code__", None), "co_filename", "")).startswith(_LIB_DIR):
+        return Result(ex.id, False, 0.0, "refused", "This is the library's implementation, not yours: write the "
+                      "function yourself (you may use NumPy).")
+    cases = ex.cases(np.random.default_rng(seed))
+    passed, printed = 0, ""
+    first_failure = ""
+    wrong: list[tuple] = []
+    for i, (args, kwargs) in enumerate(cases):
+        label = "public case" if i < ex.public else "hidden case"
+        want = _as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        before = (_snapshot(args), _snapshot(kwargs))
+        work_args, work_kwargs = _snapshot(args), _snapshot(kwargs)
+        call = _call(fn, work_args, work_kwargs, timeout)
+        printed = printed or call.printed
+        if call.used_library:
+            return Result(ex.id, False, 0.0, "refused", "Your function calls the course library's implementation "
+                          f"({call.used_library}); write the computation yourself with NumPy.", printed)
+        if isinstance(call.error, (NotImplementedYet, NotImplementedError)):
+            return Result(ex.id, False, 0.0, "not implemented", "Not implemented yet: replace the "
+                          "`raise NotImplementedError` line with your code, run the cell, then run this check again.")
+        if call.timed_out:
+            return Result(ex.id, False, passed / len(cases), "timeout", f"Your function did not finish within "
+                          f"{timeout:g} s on a {label} ({_describe(args, kwargs)}). Is there a loop that never ends?",
+                          printed)
+        if call.error is not None:
+            first_failure = first_failure or (f"Your function raised an error on a {label} "
+                                              f"({_describe(args, kwargs)}):\n{call.tb}")
+            continue
+        if not (_same(work_args, before[0]) and _same(work_kwargs, before[1])):
+            first_failure = first_failure or (f"Your function changed its inputs in place on a {label} "
+                                              f"({_describe(args, kwargs)}). Return new arrays instead "
+                                              "(e.g. `theta = theta - lr * g`, not `theta -= lr * g`).")
+            continue
+        try:
+            got = _as_arrays(call.value)
+        except TypeError as exc:
+            first_failure = first_failure or (f"On a {label} your function returned {exc}; expected "
+                                              f"{len(want)} value(s): {', '.join(f'array of shape {w.shape}' for w in want)}.")
+            continue
+        dtypes_in = {a.dtype for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)}
+        if np.dtype(np.float32) in dtypes_in and any(w.dtype == np.float32 for w in want) and \
+                any(g.dtype != w.dtype for g, w in zip(got, want) if w.ndim):
+            first_failure = first_failure or (f"On a {label} with float32 inputs your function returned "
+                                              f"{[str(g.dtype) for g in got]}; keep the input dtype (avoid creating "
+                                              "float64 arrays, e.g. with np.zeros(shape) without dtype).")
+            continue
+        rtol = max(ex.rtol, 1e-5) if np.dtype(np.float32) in dtypes_in else ex.rtol
+        if _close(got, want, rtol, ex.atol):
+            passed += 1
+            continue
+        wrong.append((args, kwargs, got, want, label, rtol))
+    score = passed / len(cases)
+    if passed == len(cases):
+        return Result(ex.id, True, 1.0, "passed", f"All {len(cases)} cases pass ({ex.public} public, "
+                      f"{len(cases) - ex.public} hidden).", printed)
+    if not first_failure:
+        first_failure = _explain(ex, wrong)
+    return Result(ex.id, False, score, "failed", f"{passed} of {len(cases)} cases pass.\n{first_failure}", printed)
+
+
+def _explain(ex: Exercise, wrong: list[tuple]) -> str:
+    """Name the known mistake that reproduces *every* wrong output, else show the first mismatch in detail."""
+    for v in ex.variants:
+        matches = True
+        for args, kwargs, got, want, label, rtol in wrong:
+            try:
+                alt = _as_arrays(v.fn(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+            except Exception:  # noqa: BLE001 - a variant that cannot run on this case does not match
+                matches = False
+                break
+            if not (_close(got, alt, rtol, ex.atol) and not _close(alt, want, rtol, ex.atol)):
+                matches = False
+                break
+        if matches:
+            return f"Looks like: {v.name}. {v.message}"
+    args, kwargs, got, want, label, rtol = wrong[0]
+    if len(got) != len(want) or any(g.shape != w.shape for g, w in zip(got, want)):
+        return (f"On a {label} ({_describe(args, kwargs)}) the shapes differ: expected "
+                f"{[w.shape for w in want]}, got {[g.shape for g in got]}.")
+    worst, where, which = 0.0, (), 0
+    for j, (g, w) in enumerate(zip(got, want)):
+        err = np.abs(g.astype(np.float64) - w.astype(np.float64))
+        err = np.where(np.isnan(err), np.inf, err)
+        if err.size and float(err.max()) >= worst:
+            worst, where, which = float(err.max()), np.unravel_index(int(np.argmax(err)), err.shape), j
+    name = f"output {which + 1}" if len(want) > 1 else "the output"
+    g, w = got[which], want[which]
+    return (f"On a {label} ({_describe(args, kwargs)}):\n  expected {name} = "
+            f"{np.array2string(w, precision=6, threshold=8)}\n  got               "
+            f"{np.array2string(g, precision=6, threshold=8)}\n  largest error {worst:.3g} at index {tuple(int(i) for i in where)}.")

@@ -1,0 +1,594 @@
+"""The exercises: reference solutions, test cases and catalogues of known-wrong variants.
+
+Conventions match the book: ``t`` is the 1-based update number, ``k`` the 0-based schedule index, PyTorch's forms
+(epsilon outside the root, learning rate outside momentum buffers). Cases mix public ones with seeded hidden ones
+chosen so that the common mistakes give different answers: non-default hyperparameters, tiny gradients, first and
+later steps, boundary epochs, float32 inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ._core import Exercise, Variant
+from ._functions import quartic as _quartic, rosen as _rosen
+
+Case = tuple[tuple, dict]
+
+
+def _vec(rng: np.random.Generator, n: int = 4, scale: float = 1.0, dtype: Any = np.float64) -> np.ndarray:
+    return (rng.standard_normal(n) * scale).astype(dtype)
+
+
+# ----------------------------------------------------------------------------------------------- gradient descent
+def gd_step(theta, grad, lr):
+    return theta - lr * grad
+
+
+def _gd_cases(rng):
+    return [((np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1), {}),
+            ((np.array([0.0, 3.0, -1.0]), np.array([1.0, -1.0, 2.0]), 0.25), {})] + [
+        ((_vec(rng, 5), _vec(rng, 5), float(rng.uniform(0.01, 1))), {}) for _ in range(4)] + [
+        ((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), 0.5), {})]
+
+
+def numerical_gradient(f, x, h=1e-6):
+    g = np.zeros_like(x, dtype=float)
+    for i in range(x.size):
+        e = np.zeros_like(x, dtype=float)
+        e.flat[i] = h
+        g.flat[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return g
+
+
+def _numgrad_cases(rng):
+    return [((_quartic, np.array([1.0, 2.0])), {"h": 1e-3}), ((_rosen, np.array([-0.5, 0.8])), {"h": 1e-4})] + [
+        ((_quartic, _vec(rng, 3)), {"h": 1e-3}) for _ in range(3)] + [((_rosen, _vec(rng, 2)), {"h": 1e-2})]
+
+
+def _forward_diff(f, x, h=1e-6):
+    g = np.zeros_like(x, dtype=float)
+    for i in range(x.size):
+        e = np.zeros_like(x, dtype=float)
+        e.flat[i] = h
+        g.flat[i] = (f(x + e) - f(x)) / h
+    return g
+
+
+def _no_two(f, x, h=1e-6):
+    return 2 * numerical_gradient(f, x, h)
+
+
+# ----------------------------------------------------------------------------------------------------------- SGD
+def minibatches(n, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def _mb_cases(rng):
+    return [((10, 3, 0), {}), ((8, 4, 1), {})] + [((int(rng.integers(5, 40)), int(rng.integers(1, 9)),
+                                                   int(rng.integers(0, 100))), {}) for _ in range(4)]
+
+
+def _mb_drop_last(n, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
+
+
+def _mb_no_shuffle(n, batch_size, seed):
+    order = np.arange(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def sgd_epoch(w, X, y, lr, batch_size, seed):
+    for idx in minibatches(len(y), batch_size, seed):
+        r = X[idx] @ w - y[idx]
+        w = w - lr * X[idx].T @ r / len(idx)
+    return w
+
+
+def _epoch_cases(rng):
+    def one(n, d, bs, seed):
+        X = rng.standard_normal((n, d))
+        return ((_vec(rng, d), X, X @ _vec(rng, d) + 0.1 * rng.standard_normal(n), 0.1, bs, seed), {})
+    return [one(12, 3, 4, 0), one(10, 2, 3, 1), one(30, 4, 7, 5), one(25, 3, 25, 2), one(17, 2, 1, 3)]
+
+
+def _epoch_sum(w, X, y, lr, batch_size, seed):
+    for idx in minibatches(len(y), batch_size, seed):
+        w = w - lr * X[idx].T @ (X[idx] @ w - y[idx])
+    return w
+
+
+def _epoch_no_shuffle(w, X, y, lr, batch_size, seed):
+    for i in range(0, len(y), batch_size):
+        idx = np.arange(i, min(i + batch_size, len(y)))
+        w = w - lr * X[idx].T @ (X[idx] @ w - y[idx]) / len(idx)
+    return w
+
+
+def _epoch_full_batch(w, X, y, lr, batch_size, seed):
+    return w - lr * X.T @ (X @ w - y) / len(y)
+
+
+# ------------------------------------------------------------------------------------------------------ momentum
+def momentum_step(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    buf = grad if t == 1 else momentum * buf + (1 - dampening) * grad
+    return theta - lr * buf, buf
+
+
+def _mom_cases(rng, nesterov=False):
+    cases = [((np.array([1.0, -1.0]), np.array([0.5, 2.0]), np.zeros(2), 0.1, 0.9, 1), {}),
+             ((np.array([1.0, -1.0]), np.array([0.5, 2.0]), np.array([0.3, -0.2]), 0.1, 0.9, 2), {})]
+    for t in (1, 3, 7):
+        cases.append(((_vec(rng), _vec(rng), _vec(rng), float(rng.uniform(0.01, 0.5)), 0.8, t),
+                      {} if nesterov else {"dampening": 0.25}))
+    cases.append(((_vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), 0.5,
+                   0.5, 4), {}))
+    return cases
+
+
+def _mom_damp_first(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    buf = momentum * buf + (1 - dampening) * grad if t > 1 else (1 - dampening) * grad
+    return theta - lr * buf, buf
+
+
+def _mom_grad_step(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    buf = grad if t == 1 else momentum * buf + (1 - dampening) * grad
+    return theta - lr * grad, buf
+
+
+def _mom_keras(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    v = momentum * buf - lr * grad
+    return theta + v, v
+
+
+def _mom_ignore_t(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    buf = momentum * buf + (1 - dampening) * grad
+    return theta - lr * buf, buf
+
+
+def nesterov_step(theta, grad, buf, lr, momentum, t):
+    buf = grad if t == 1 else momentum * buf + grad
+    return theta - lr * (grad + momentum * buf), buf
+
+
+def _nes_plain(theta, grad, buf, lr, momentum, t):
+    buf = grad if t == 1 else momentum * buf + grad
+    return theta - lr * buf, buf
+
+
+# ------------------------------------------------------------------------------------------------------ adaptive
+def adagrad_step(theta, grad, s, lr, eps=1e-10):
+    s = s + grad**2
+    return theta - lr * grad / (np.sqrt(s) + eps), s
+
+
+def _ada_cases(rng):
+    return [((np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2), 0.1), {}),
+            ((np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.25, 4.0]), 0.1), {}),
+            ((_vec(rng), _vec(rng), np.abs(_vec(rng)), 0.5), {"eps": 1e-3}),
+            ((_vec(rng), _vec(rng, scale=1e-4), np.zeros(4), 1.0), {"eps": 1e-7}),
+            ((_vec(rng), _vec(rng), np.abs(_vec(rng, scale=3)), 0.05), {}),
+            ((_vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), np.ones(4, np.float32), 0.1), {})]
+
+
+def _ada_inside(theta, grad, s, lr, eps=1e-10):
+    s = s + grad**2
+    return theta - lr * grad / np.sqrt(s + eps), s
+
+
+def _ada_abs(theta, grad, s, lr, eps=1e-10):
+    s = s + np.abs(grad)
+    return theta - lr * grad / (np.sqrt(s) + eps), s
+
+
+def _ada_old_s(theta, grad, s, lr, eps=1e-10):
+    return theta - lr * grad / (np.sqrt(s) + eps), s + grad**2
+
+
+def rmsprop_step(theta, grad, v, lr, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    return theta - lr * grad / (np.sqrt(v) + eps), v
+
+
+def _rms_cases(rng):
+    return [((np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2), 0.01), {}),
+            ((np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.2, 0.1]), 0.01), {"alpha": 0.9}),
+            ((_vec(rng), _vec(rng), np.abs(_vec(rng)), 0.1), {"alpha": 0.8, "eps": 1e-3}),
+            ((_vec(rng), _vec(rng, scale=1e-5), np.zeros(4), 1.0), {"alpha": 0.9, "eps": 1e-7}),
+            ((_vec(rng), _vec(rng), np.abs(_vec(rng)), 0.05), {}),
+            ((_vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), np.ones(4, np.float32), 0.1), {"alpha": 0.9})]
+
+
+def _rms_inside(theta, grad, v, lr, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * grad**2
+    return theta - lr * grad / np.sqrt(v + eps), v
+
+
+def _rms_swapped(theta, grad, v, lr, alpha=0.99, eps=1e-8):
+    v = (1 - alpha) * v + alpha * grad**2
+    return theta - lr * grad / (np.sqrt(v) + eps), v
+
+
+def _rms_g(theta, grad, v, lr, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * np.abs(grad)
+    return theta - lr * grad / (np.sqrt(v) + eps), v
+
+
+# ---------------------------------------------------------------------------------------------------------- Adam
+def adam_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_cases(rng, extra=None):
+    extra = extra or {}
+    z = np.zeros(3)
+    cases = [((np.array([1.0, -1.0, 0.5]), np.array([0.1, 0.2, -0.3]), z, z, 1), {"lr": 0.1, **extra}),
+             ((np.array([1.0, -1.0, 0.5]), np.array([0.1, 0.2, -0.3]), np.full(3, 0.05), np.full(3, 0.01), 2),
+              {"lr": 0.1, **extra})]
+    for t in (1, 5, 30):
+        cases.append(((_vec(rng, 3), _vec(rng, 3), _vec(rng, 3, 0.1), np.abs(_vec(rng, 3, 0.1)), t),
+                      {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, **extra}))
+    cases.append(((_vec(rng, 3), _vec(rng, 3, 1e-6), np.zeros(3), np.zeros(3), 1), {"lr": 1.0, **extra}))
+    cases.append(((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), np.zeros(3, np.float32),
+                   np.zeros(3, np.float32), 3), {"lr": 0.01, **extra}))
+    return cases
+
+
+def _adam_nobias(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return theta - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def _adam_inside(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return theta - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+
+def _adam_offbyone(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    return adam_step(theta, grad, m, v, t + 1, lr, beta1, beta2, eps)
+
+
+def _adam_g_not_g2(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * np.abs(grad)
+    return theta - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+def _adam_epshat(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return theta - lr * math.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps), m, v
+
+
+def adamw_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    theta = theta * (1 - lr * weight_decay)
+    return adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_l2(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return adam_step(theta, grad + weight_decay * theta, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_no_lr(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return adam_step(theta * (1 - weight_decay), grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_after(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    new, m, v = adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
+    return new * (1 - lr * weight_decay), m, v
+
+
+# ---------------------------------------------------------------------------------------------------- schedules
+def step_decay(lr0, gamma, step_size, epoch):
+    return lr0 * gamma ** (epoch // step_size)
+
+
+def _step_cases(rng):
+    return [((0.1, 0.5, 10, 9), {}), ((0.1, 0.5, 10, 10), {}), ((0.1, 0.5, 10, 25), {}),
+            ((1.0, 0.1, 3, 2), {}), ((1.0, 0.1, 3, 3), {}), ((0.5, 0.7, 4, 0), {}), ((0.3, 0.9, 2, 11), {})]
+
+
+def exponential_decay(lr0, decay_rate, decay_steps, k, staircase=False):
+    p = k // decay_steps if staircase else k / decay_steps
+    return lr0 * decay_rate**p
+
+
+def _exp_cases(rng):
+    return [((0.1, 0.5, 10, 5), {}), ((0.1, 0.5, 10, 5), {"staircase": True}), ((1.0, 0.9, 3, 7), {}),
+            ((1.0, 0.9, 3, 7), {"staircase": True}), ((0.2, 0.1, 100, 250), {"staircase": True}),
+            ((0.2, 0.1, 100, 0), {}), ((0.3, 0.96, 1, 20), {})]
+
+
+def inverse_time_decay(lr0, decay_rate, decay_steps, k, staircase=False):
+    p = k // decay_steps if staircase else k / decay_steps
+    return lr0 / (1 + decay_rate * p)
+
+
+def cosine_annealing(lr0, T_max, k, eta_min=0.0):
+    kk = min(k, T_max)
+    return eta_min + (lr0 - eta_min) * 0.5 * (1 + math.cos(math.pi * kk / T_max))
+
+
+def _cos_cases(rng):
+    return [((1.0, 10, 5), {}), ((1.0, 10, 0), {}), ((0.1, 100, 30), {"eta_min": 0.01}), ((0.1, 100, 100), {"eta_min": 0.01}),
+            ((0.1, 100, 150), {"eta_min": 0.01}), ((0.5, 7, 3), {}), ((0.5, 7, 13), {"eta_min": 0.05})]
+
+
+def warmup_cosine(peak_lr, warmup_steps, total_steps, k):
+    if k < warmup_steps:
+        return peak_lr * k / warmup_steps
+    return cosine_annealing(peak_lr, total_steps - warmup_steps, k - warmup_steps)
+
+
+def _wc_cases(rng):
+    return [((1.0, 10, 100, 5), {}), ((1.0, 10, 100, 10), {}), ((1.0, 10, 100, 55), {}), ((0.5, 4, 20, 0), {}),
+            ((0.5, 4, 20, 3), {}), ((0.5, 4, 20, 19), {}), ((0.3, 100, 1000, 600), {})]
+
+
+def triangular_clr(base_lr, max_lr, step_size, k):
+    cycle = math.floor(1 + k / (2 * step_size))
+    x = abs(k / step_size - 2 * cycle + 1)
+    return base_lr + (max_lr - base_lr) * max(0.0, 1 - x)
+
+
+def _clr_cases(rng):
+    return [((0.1, 1.0, 2, 0), {}), ((0.1, 1.0, 2, 1), {}), ((0.1, 1.0, 2, 2), {}), ((0.1, 1.0, 2, 6), {}),
+            ((0.001, 0.01, 100, 250), {}), ((0.001, 0.01, 100, 399), {}), ((0.0, 1.0, 5, 17), {})]
+
+
+def one_cycle(max_lr, total_steps, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+    initial = max_lr / div_factor
+    final = initial / final_div_factor
+    peak = pct_start * total_steps - 1
+    if k <= peak:
+        return final_cos(initial, max_lr, k / peak)
+    return final_cos(max_lr, final, (k - peak) / (total_steps - 1 - peak))
+
+
+def final_cos(start, end, frac):
+    return end + (start - end) / 2 * (1 + math.cos(math.pi * frac))
+
+
+def _oc_cases(rng):
+    return [((1.0, 10, 0), {}), ((1.0, 10, 2), {}), ((1.0, 10, 5), {}), ((1.0, 10, 9), {}),
+            ((0.1, 100, 29), {}), ((0.1, 100, 50), {"pct_start": 0.25}), ((0.1, 100, 99), {"div_factor": 10.0})]
+
+
+def plateau_decision(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
+    """Return (lr, best, num_bad) after one epoch, with torch's counting, relative threshold, mode 'min'."""
+    if metric < best * (1 - threshold):
+        best, num_bad = metric, 0
+    else:
+        num_bad += 1
+    if num_bad > patience:
+        lr, num_bad = lr * factor, 0
+    return lr, best, num_bad
+
+
+def _plateau_cases(rng):
+    return [((0.1, 0.5, 1.0, 0, 2), {}), ((0.1, 1.0, 1.0, 2, 2), {}), ((0.1, 1.0, 1.0, 1, 2), {}),
+            ((0.1, 0.99995, 1.0, 2, 2), {}), ((0.1, 0.9, 1.0, 5, 2), {}), ((0.01, 2.0, 1.0, 0, 0), {"factor": 0.5}),
+            ((0.1, 1.0, 1.0, 3, 3), {"threshold": 1e-2})]
+
+
+def clip_by_global_norm(grads, max_norm):
+    norm = math.sqrt(sum(float(np.sum(g**2)) for g in grads))
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return tuple(g * scale for g in grads)
+
+
+def _clip_cases(rng):
+    return [(((np.array([3.0, 0.0]), np.array([4.0])), 1.0), {}), (((np.array([0.3, 0.0]), np.array([0.4])), 1.0), {}),
+            (((_vec(rng, 4, 3.0), _vec(rng, 2, 3.0)), 2.0), {}), (((_vec(rng, 3), _vec(rng, 5)), 100.0), {}),
+            (((np.zeros(2), np.zeros(3)), 1.0), {}), (((_vec(rng, 4, 10.0),), 0.5), {})]
+
+
+def time_to_accuracy(accuracies, target):
+    """0-based index of the first entry >= target, or -1 if never reached."""
+    for i, a in enumerate(accuracies):
+        if a >= target:
+            return i
+    return -1
+
+
+def _tta_cases(rng):
+    return [(([0.1, 0.5, 0.9, 0.95], 0.9), {}), (([0.1, 0.5, 0.7], 0.9), {}), (([0.95, 0.2], 0.9), {}),
+            ((list(np.round(np.linspace(0, 1, 20), 3)), 0.5), {}), (([0.3, 0.6, 0.6, 0.61], 0.6), {})]
+
+
+def legacy_keras_decay_lr(lr, decay, iterations):
+    return lr / (1 + decay * iterations)
+
+
+def _legacy_cases(rng):
+    return [((1e-3, 1e-6, 0), {}), ((1e-3, 1e-6, 10**6), {}), ((0.1, 0.01, 50), {}), ((0.01, 1e-3, 12345), {}),
+            ((0.5, 0.5, 3), {})]
+
+
+# ----------------------------------------------------------------------------------------------------- registry
+def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
+    import inspect
+
+    sig = f"{fn.__name__}{inspect.signature(fn)}"
+    return Exercise(id=id, chapter=chapter, title=title, signature=sig, doc=kw.pop("doc", ""), reference=fn,
+                    cases=cases, variants=variants, **kw)
+
+
+def _v(name: str, fn: Callable[..., Any], message: str) -> Variant:
+    return Variant(name, fn, message)
+
+
+EXERCISES: list[Exercise] = [
+    _ex("gd_step", "gradient-descent", "One gradient-descent step", gd_step, _gd_cases, [
+        _v("a step uphill", lambda th, g, lr: th + lr * g, "Gradient descent subtracts: theta - lr * grad."),
+        _v("the learning rate left out", lambda th, g, lr: th - g, "Multiply the gradient by lr."),
+    ], doc="Return theta - lr * grad."),
+    _ex("numerical_gradient", "gradient-descent", "A numerical gradient by central differences", numerical_gradient,
+        _numgrad_cases, [
+            _v("one-sided (forward) differences", _forward_diff,
+               "Use (f(x + h e_i) - f(x - h e_i)) / (2h); one-sided differences have an O(h) error."),
+            _v("dividing by h instead of 2h", _no_two, "The two evaluations are 2h apart: divide by 2h."),
+        ], rtol=1e-9, doc="Central differences (f(x + h e_i) - f(x - h e_i)) / (2h) for every coordinate i."),
+    _ex("minibatches", "sgd", "A mini-batch iterator", minibatches, _mb_cases, [
+        _v("the last, smaller batch dropped", _mb_drop_last,
+           "Keep the final partial batch so every example is used once per epoch."),
+        _v("no shuffling", _mb_no_shuffle,
+           "Shuffle with np.random.default_rng(seed).permutation(n) before splitting."),
+    ], doc="Shuffle range(n) with np.random.default_rng(seed).permutation(n) and split it into consecutive "
+           "batches of batch_size (the last may be smaller). Return the list of index arrays."),
+    _ex("sgd_epoch", "sgd", "One epoch of mini-batch SGD for least squares", sgd_epoch, _epoch_cases, [
+        _v("the summed gradient instead of the mean", _epoch_sum,
+           "The loss is the mean over the batch: divide X_b^T r by the batch size."),
+        _v("batches taken in order, not shuffled", _epoch_no_shuffle,
+           "Use the shuffled batches from minibatches(n, batch_size, seed)."),
+        _v("a single full-batch step", _epoch_full_batch, "Make one update per mini-batch, not one per epoch."),
+    ], doc="Loss (1/2|B|) sum_i (x_i.w - y_i)^2 per batch; one update per batch from minibatches(n, batch_size, seed)."),
+    _ex("momentum_step", "momentum", "A momentum (heavy-ball) step, PyTorch's form", momentum_step, _mom_cases, [
+        _v("dampening applied on the first step", _mom_damp_first,
+           "PyTorch sets the buffer to the raw gradient on step 1 (t == 1), without dampening."),
+        _v("a step along the gradient instead of the buffer", _mom_grad_step, "Step along the buffer: theta - lr * buf."),
+        _v("Keras's velocity form", _mom_keras, "This exercise uses PyTorch's form: buf = momentum * buf + g, "
+           "theta - lr * buf (the learning rate stays outside the buffer)."),
+        _v("the first-step rule ignored", _mom_ignore_t,
+           "On step t == 1 the buffer is the gradient itself, whatever buf holds."),
+    ], doc="buf = g if t == 1 else momentum * buf + (1 - dampening) * g; return (theta - lr * buf, buf)."),
+    _ex("nesterov_step", "momentum", "A Nesterov momentum step, PyTorch's form", nesterov_step,
+        lambda rng: _mom_cases(rng, nesterov=True), [
+            _v("plain momentum (or the old buffer in the look-ahead)", _nes_plain,
+               "Nesterov steps along g + momentum * buf with the *updated* buffer; g + momentum * (old buffer) is "
+               "the same as plain momentum."),
+        ], doc="buf = g if t == 1 else momentum * buf + g; return (theta - lr * (g + momentum * buf), buf)."),
+    _ex("adagrad_step", "adaptive", "An AdaGrad step", adagrad_step, _ada_cases, [
+        _v("epsilon inside the square root", _ada_inside, "PyTorch adds eps outside: g / (sqrt(s) + eps)."),
+        _v("|g| accumulated instead of g squared", _ada_abs, "Accumulate the squared gradient: s + g**2."),
+        _v("the old accumulator used for the step", _ada_old_s, "Update s first, then divide by sqrt(s)."),
+    ], doc="s = s + g**2; return (theta - lr * g / (sqrt(s) + eps), s)."),
+    _ex("rmsprop_step", "adaptive", "An RMSprop step", rmsprop_step, _rms_cases, [
+        _v("epsilon inside the square root", _rms_inside, "PyTorch adds eps outside: g / (sqrt(v) + eps)."),
+        _v("alpha and 1 - alpha swapped", _rms_swapped, "v = alpha * v + (1 - alpha) * g**2: alpha weighs the past."),
+        _v("|g| averaged instead of g squared", _rms_g, "Average the squared gradient."),
+    ], doc="v = alpha * v + (1 - alpha) * g**2; return (theta - lr * g / (sqrt(v) + eps), v)."),
+    _ex("adam_step", "adam", "An Adam step (returning the moments too)", adam_step, _adam_cases, [
+        _v("Adam without bias correction", _adam_nobias,
+           "Divide m by (1 - beta1**t) and v by (1 - beta2**t) before the step."),
+        _v("epsilon inside the square root", _adam_inside, "PyTorch adds eps to sqrt(v_hat): m_hat / (sqrt(v_hat) + eps)."),
+        _v("the step counter off by one", _adam_offbyone, "t is the 1-based number of this update: use beta**t with "
+           "the t you were given, not t + 1."),
+        _v("|g| instead of g squared in v", _adam_g_not_g2, "The second moment averages g**2."),
+        _v("Keras's epsilon-hat form", _adam_epshat, "This exercise uses PyTorch's form: eps is added to sqrt(v_hat), "
+           "not to sqrt(v)."),
+    ], doc="PyTorch's Adam: update m and v, bias-correct with t (1-based), return (theta, m, v)."),
+    _ex("adamw_step", "adam", "An AdamW step (decoupled weight decay)", adamw_step,
+        lambda rng: _adam_cases(rng, {"weight_decay": 0.1}), [
+            _v("L2 regularization instead of decoupled decay", _adamw_l2,
+               "Decoupled decay shrinks theta directly: theta * (1 - lr * weight_decay), not grad + wd * theta."),
+            _v("decay without the learning rate", _adamw_no_lr, "The decay is theta * (1 - lr * weight_decay)."),
+            _v("decay applied after the Adam step", _adamw_after,
+               "PyTorch decays the parameters before the Adam update, using the old theta."),
+        ], doc="theta = theta * (1 - lr * weight_decay), then the Adam step; return (theta, m, v)."),
+    _ex("clip_by_global_norm", "comparing", "Gradient clipping by global norm", clip_by_global_norm,
+        _clip_cases, [
+            _v("each gradient clipped separately", lambda gs, c: tuple(
+                g * min(1.0, c / np.linalg.norm(g)) if np.linalg.norm(g) > 0 else g for g in gs),
+               "Use the norm of all gradients together: sqrt(sum of all squares)."),
+            _v("always rescaled to max_norm", lambda gs, c: tuple(
+                g * c / math.sqrt(sum(float(np.sum(x**2)) for x in gs)) for g in gs),
+               "Only scale down: the factor is min(1, max_norm / norm)."),
+        ], doc="Scale all gradients by min(1, max_norm / global_norm); return them as a tuple."),
+    _ex("step_decay", "why-schedules", "Step decay per epoch", step_decay, _step_cases, [
+        _v("one epoch early", lambda lr0, g, s, e: lr0 * g ** ((e + 1) // s), "The first drop happens at epoch "
+           "step_size (0-based), not one epoch earlier."),
+        _v("the floor left out", lambda lr0, g, s, e: lr0 * g ** (e / s), "Step decay is piecewise constant: use "
+           "epoch // step_size."),
+        _v("decay every epoch", lambda lr0, g, s, e: lr0 * g**e, "Multiply by gamma once every step_size epochs."),
+    ], doc="lr0 * gamma ** (epoch // step_size), epoch 0-based."),
+    _ex("exponential_decay", "decay", "Exponential decay with a staircase option", exponential_decay, _exp_cases, [
+        _v("staircase ignored", lambda lr0, r, d, k, staircase=False: lr0 * r ** (k / d),
+           "With staircase=True the exponent is k // decay_steps."),
+        _v("the exponent k * decay_steps", lambda lr0, r, d, k, staircase=False: lr0 * r ** (k * d),
+           "The exponent is k / decay_steps."),
+        _v("always staircase", lambda lr0, r, d, k, staircase=False: lr0 * r ** (k // d),
+           "Without staircase the exponent is the real number k / decay_steps."),
+    ], doc="lr0 * decay_rate ** (k / decay_steps), or k // decay_steps when staircase."),
+    _ex("inverse_time_decay", "decay", "Inverse-time (time-based) decay", inverse_time_decay,
+        lambda rng: [((0.1, 0.5, 10, 5), {}), ((0.1, 0.5, 10, 5), {"staircase": True}), ((1.0, 1.0, 1, 9), {}),
+                     ((1.0, 2.0, 4, 7), {"staircase": True}), ((0.2, 0.1, 100, 250), {}), ((0.2, 0.1, 100, 0), {})], [
+            _v("staircase ignored", lambda lr0, r, d, k, staircase=False: lr0 / (1 + r * k / d),
+               "With staircase=True use k // decay_steps."),
+            _v("decay_steps left out", lambda lr0, r, d, k, staircase=False: lr0 / (1 + r * k),
+               "Divide k by decay_steps."),
+            _v("exponential instead of inverse-time", lambda lr0, r, d, k, staircase=False: lr0 * r ** (k / d),
+               "Inverse-time decay divides: lr0 / (1 + decay_rate * k / decay_steps)."),
+        ], doc="lr0 / (1 + decay_rate * k / decay_steps), with k // decay_steps when staircase."),
+    _ex("cosine_annealing", "cyclical", "Cosine annealing (clamped after T_max)", cosine_annealing, _cos_cases, [
+        _v("no clamp after T_max (periodic)", lambda lr0, T, k, eta_min=0.0: eta_min + (lr0 - eta_min) * 0.5 * (
+            1 + math.cos(math.pi * k / T)), "After T_max the rate stays at eta_min (use min(k, T_max)); PyTorch's "
+           "CosineAnnealingLR rises again, but this exercise follows Keras and optax."),
+        _v("eta_min ignored", lambda lr0, T, k, eta_min=0.0: lr0 * 0.5 * (1 + math.cos(math.pi * min(k, T) / T)),
+           "The curve runs from lr0 down to eta_min: eta_min + (lr0 - eta_min) * ..."),
+        _v("the 1 + cos(...) missing", lambda lr0, T, k, eta_min=0.0: eta_min + (lr0 - eta_min) * 0.5 * math.cos(
+            math.pi * min(k, T) / T), "Use (1 + cos(pi k / T_max)) / 2, which runs from 1 to 0."),
+    ], doc="eta_min + (lr0 - eta_min) * (1 + cos(pi * min(k, T_max) / T_max)) / 2."),
+    _ex("warmup_cosine", "warmup", "Linear warmup followed by cosine decay", warmup_cosine, _wc_cases, [
+        _v("the warmup one step late", lambda p, W, T, k: p * (k + 1) / W if k < W else cosine_annealing(
+            p, T - W, k - W), "At k = 0 the rate is 0 and it reaches peak_lr at k = warmup_steps: peak_lr * k / W."),
+        _v("the cosine over total_steps", lambda p, W, T, k: p * k / W if k < W else cosine_annealing(p, T, k - W),
+           "After warmup the cosine lasts total_steps - warmup_steps updates."),
+        _v("the cosine not restarted after warmup", lambda p, W, T, k: p * k / W if k < W else cosine_annealing(
+            p, T - W, k), "The cosine starts at k = warmup_steps: pass k - warmup_steps."),
+    ], doc="peak_lr * k / warmup_steps for k < warmup_steps, then a cosine from peak_lr to 0 over the remaining updates."),
+    _ex("triangular_clr", "cyclical", "A triangular cyclical learning rate", triangular_clr, _clr_cases, [
+        _v("the triangular2 halving", lambda b, m, s, k: b + (m - b) * max(0.0, 1 - abs(k / s - 2 * math.floor(
+            1 + k / (2 * s)) + 1)) / 2 ** (math.floor(1 + k / (2 * s)) - 1),
+           "In plain triangular mode every cycle has the full amplitude."),
+        _v("a full cycle of step_size instead of 2 * step_size", lambda b, m, s, k: b + (m - b) * max(
+            0.0, 1 - abs(k / (s / 2) - 2 * math.floor(1 + k / s) + 1)),
+           "step_size is half a cycle: up for step_size updates, down for step_size."),
+    ], doc="Smith's triangular policy: cycle = floor(1 + k / (2 step_size)), x = |k / step_size - 2 cycle + 1|, "
+           "lr = base_lr + (max_lr - base_lr) * max(0, 1 - x)."),
+    _ex("one_cycle", "cyclical", "The one-cycle schedule (PyTorch's cos form)", one_cycle, _oc_cases, [
+        _v("the peak one update late", lambda m, T, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4: (
+            final_cos(m / div_factor, m, k / (pct_start * T)) if k <= pct_start * T else final_cos(
+                m, m / div_factor / final_div_factor, (k - pct_start * T) / (T - 1 - pct_start * T))),
+            "PyTorch's peak is at update pct_start * total_steps - 1 (0-based)."),
+        _v("linear annealing", lambda m, T, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4: (
+            m / div_factor + (m - m / div_factor) * k / (pct_start * T - 1) if k <= pct_start * T - 1 else
+            m + (m / div_factor / final_div_factor - m) * (k - pct_start * T + 1) / (T - pct_start * T)),
+            "Use cosine annealing between the phase values (the 'cos' strategy)."),
+    ], doc="From max_lr/div_factor up to max_lr at k = pct_start*total_steps - 1, then down to "
+           "max_lr/(div_factor*final_div_factor) at k = total_steps - 1, along half-cosines."),
+    _ex("plateau_decision", "plateau", "The ReduceLROnPlateau decision (PyTorch's counting)", plateau_decision,
+        _plateau_cases, [
+            _v("Keras's counting (cut at patience, not patience + 1)", lambda lr, m, b, n, p, factor=0.1,
+               threshold=1e-4: (lambda nb, bb: (lr * factor, bb, 0) if nb >= p else (lr, bb, nb))(
+                   0 if m < b * (1 - threshold) else n + 1, m if m < b * (1 - threshold) else b),
+               "PyTorch cuts when num_bad > patience: on the (patience + 1)-th bad epoch."),
+            _v("the threshold ignored", lambda lr, m, b, n, p, factor=0.1, threshold=1e-4: plateau_decision(
+                lr, m, b, n, p, factor, 0.0), "An improvement must beat best * (1 - threshold)."),
+        ], doc="Mode 'min', relative threshold: improvement if metric < best * (1 - threshold); cut by factor when "
+               "num_bad > patience. Return (lr, best, num_bad)."),
+    _ex("legacy_keras_decay", "frameworks", "What old Keras's decay= argument computed", legacy_keras_decay_lr,
+        _legacy_cases, [
+            _v("exponential decay", lambda lr, d, it: lr * (1 - d) ** it, "Old Keras used time-based decay: "
+               "lr / (1 + decay * iterations)."),
+            _v("decay per epoch", lambda lr, d, it: lr / (1 + d * (it // 100)), "It was applied per batch "
+               "(iteration), not per epoch."),
+        ], doc="lr / (1 + decay * iterations), iterations counted in batches (before the increment)."),
+    _ex("time_to_accuracy", "schedules-matter", "Time to accuracy", time_to_accuracy, _tta_cases, [
+        _v("1-based index", lambda acc, target: next((i + 1 for i, a in enumerate(acc) if a >= target), -1),
+           "Return the 0-based index of the first entry that reaches the target."),
+        _v("strictly greater", lambda acc, target: next((i for i, a in enumerate(acc) if a > target), -1),
+           "Reaching the target counts: use >=."),
+    ], doc="0-based index of the first accuracy >= target, or -1 if it is never reached."),
+]
