@@ -15,7 +15,7 @@ from lessons_lib.exercises import catalog
 
 # Learner-like copies of the catalogue: the same code compiled outside the library, as a learner's cell would be.
 _src = Path(catalog.__file__).read_text().replace("from ._core import", "from lessons_lib.exercises._core import") \
-    .replace("from ._functions import", "from lessons_lib.exercises._functions import")
+    .replace("from .._exercise_inputs import", "from lessons_lib._exercise_inputs import")
 _ns: dict = {"__name__": "learner_notebook"}
 exec(compile(_src, "<learner>", "exec"), _ns)
 LEARNER = {e.id: e for e in _ns["EXERCISES"]}

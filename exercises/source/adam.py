@@ -8,7 +8,7 @@
 #
 # These exercises go with the chapter [Adam and its family](../book/part1/05_adam.ipynb).
 
-# %%
+# %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
 import importlib.util
 if importlib.util.find_spec("lessons_lib") is None:

@@ -8,7 +8,7 @@
 #
 # These exercises go with the chapter [Comparing optimizers fairly](../book/part1/06_comparing.ipynb).
 
-# %%
+# %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
 import importlib.util
 if importlib.util.find_spec("lessons_lib") is None:

@@ -8,7 +8,7 @@
 #
 # These exercises go with the chapter [Stochastic and mini-batch gradient descent](../book/part1/02_sgd.ipynb).
 
-# %%
+# %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
 import importlib.util
 if importlib.util.find_spec("lessons_lib") is None:

@@ -6,7 +6,7 @@
 # cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
 # each exercise: try first!
 
-# %%
+# %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
 import importlib.util
 if importlib.util.find_spec("lessons_lib") is None:

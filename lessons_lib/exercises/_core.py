@@ -146,7 +146,7 @@ class _Call:
     seconds: float = 0.0
 
 
-def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float) -> _Call:
+def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, trusted: bool = False) -> _Call:
     """Call ``fn`` with a time limit, captured output and detection of calls into lessons_lib's implementations."""
     out = _Call()
     used: list[str] = []
@@ -176,7 +176,8 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float) -> 
     old_profile = sys.getprofile()
     start = time.monotonic()
     try:
-        sys.setprofile(profiler)
+        if not trusted:
+            sys.setprofile(profiler)
         if not on_main:
             sys.settrace(tracer)
         with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
@@ -221,20 +222,24 @@ def _close(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...], rtol: floa
         for g, w in zip(got, want))
 
 
-def check_function(ex: Exercise, fn: Any, seed: int = 20261122, timeout: float = 2.0) -> Result:
-    """Grade ``fn`` against ``ex``; returns a :class:`Result` and never raises."""
+def check_function(ex: Exercise, fn: Any, seed: int = 20261122, timeout: float = 2.0, trusted: bool = False) -> Result:
+    """Grade ``fn`` against ``ex``; returns a :class:`Result` and never raises.
+
+    ``trusted=True`` is for the grader's proxies, whose calls run in a sandbox that enforces the time limit, the
+    mutation check and the ban on the library's implementations itself.
+    """
     try:
-        return _check(ex, fn, seed, timeout)
+        return _check(ex, fn, seed, timeout, trusted)
     except BaseException as exc:  # pragma: no cover - the checker itself must never break a notebook
         if isinstance(exc, KeyboardInterrupt):
             raise
         return Result(ex.id, False, 0.0, "error", f"The checker could not run your function: {type(exc).__name__}: {exc}")
 
 
-def _check(ex: Exercise, fn: Any, seed: int, timeout: float) -> Result:
+def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = False) -> Result:
     if not callable(fn):
         return Result(ex.id, False, 0.0, "failed", f"Expected a function {ex.signature}, got {type(fn).__name__}.")
-    if fn is ex.reference or getattr(fn, "__module__", "") == "lessons_lib.exercises.catalog" or \
+    if not trusted and fn is ex.reference or getattr(fn, "__module__", "") == "lessons_lib.exercises.catalog" or \
             os.path.abspath(getattr(getattr(fn, "__code__", None), "co_filename", "")).startswith(_LIB_DIR):
         return Result(ex.id, False, 0.0, "refused", "This is the library's implementation, not yours: write the "
                       "function yourself (you may use NumPy).")
@@ -247,7 +252,7 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float) -> Result:
         want = _as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
         before = (_snapshot(args), _snapshot(kwargs))
         work_args, work_kwargs = _snapshot(args), _snapshot(kwargs)
-        call = _call(fn, work_args, work_kwargs, timeout)
+        call = _call(fn, work_args, work_kwargs, timeout if not trusted else 10 * timeout, trusted)
         printed = printed or call.printed
         if call.used_library:
             return Result(ex.id, False, 0.0, "refused", "Your function calls the course library's implementation "
@@ -263,7 +268,7 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float) -> Result:
             first_failure = first_failure or (f"Your function raised an error on a {label} "
                                               f"({_describe(args, kwargs)}):\n{call.tb}")
             continue
-        if not (_same(work_args, before[0]) and _same(work_kwargs, before[1])):
+        if not trusted and not (_same(work_args, before[0]) and _same(work_kwargs, before[1])):
             first_failure = first_failure or (f"Your function changed its inputs in place on a {label} "
                                               f"({_describe(args, kwargs)}). Return new arrays instead "
                                               "(e.g. `theta = theta - lr * g`, not `theta -= lr * g`).")

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ._core import Exercise, Variant
-from ._functions import quartic as _quartic, rosen as _rosen
+from .._exercise_inputs import quartic as _quartic, rosen as _rosen
 
 Case = tuple[tuple, dict]
 
