@@ -49,3 +49,12 @@ def test_show_quiz_emits_html_and_javascript(capsys) -> None:
     assert {"HTML", "Javascript"} <= kinds
     js = next(o for o in shown if type(o).__name__ == "Javascript").data
     assert "mini-batch gradient" in js
+
+
+def test_record_answer_validates_and_stores() -> None:
+    from lessons_lib.quiz import RECORDED, record_answer
+
+    record_answer("adam", "adam-corr", 0)
+    assert RECORDED["adam/adam-corr"] == 0
+    with pytest.raises(ValueError, match="no question 'nope'"):
+        record_answer("adam", "nope", 1)

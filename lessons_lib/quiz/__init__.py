@@ -11,7 +11,10 @@ from typing import Any
 
 from .banks import BANKS, Question
 
-__all__ = ["BANKS", "Question", "show_quiz", "to_jupyterquiz", "validate_bank"]
+__all__ = ["BANKS", "Question", "show_quiz", "to_jupyterquiz", "validate_bank", "record_answer", "RECORDED"]
+
+RECORDED: dict[str, Any] = {}
+"""Answers recorded in this session with :func:`record_answer` (the grader collects them from submissions)."""
 
 
 def validate_bank(chapter: str, questions: list[Question]) -> None:
@@ -66,3 +69,16 @@ def show_quiz(chapter: str) -> None:
     from jupyterquiz import display_quiz
 
     display_quiz(to_jupyterquiz(BANKS[chapter]), shuffle_answers=False)
+
+
+def record_answer(chapter: str, question: str, answer: Any) -> None:
+    """Record an answer for graded use: ``record_answer("adam", "adam-nocorr", 3.16)``.
+
+    Multiple-choice answers are given as the option's 0-based index or its text; numeric ones as numbers. The
+    instructor's grader (``python -m lessons_lib.grade``) collects the recorded answers from a submitted notebook.
+    """
+    if chapter not in BANKS or question not in {q["id"] for q in BANKS[chapter]}:
+        raise ValueError(f"no question {question!r} in chapter {chapter!r}; ids: "
+                         f"{[q['id'] for q in BANKS.get(chapter, [])]}")
+    RECORDED[f"{chapter}/{question}"] = answer
+    print(f"recorded {chapter}/{question} = {answer!r}")
