@@ -10,5 +10,7 @@ from .optimizers import (
     torch_optimizer,
 )
 
-__all__ = ["torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
+from .schedules import keras_lr_curve, torch_lr_curve
+
+__all__ = ["torch_lr_curve", "keras_lr_curve", "torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
            "NoEquivalentError"]

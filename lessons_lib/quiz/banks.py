@@ -214,7 +214,31 @@ def _comparing() -> list[Question]:
     ]
 
 
+def _decay() -> list[Question]:
+    from ..schedules import ExponentialDecay, InverseTimeDecay, StepDecay
+
+    return [
+        _num("dec-step", "StepDecay with lr 0.1, step_size 30, gamma 0.5: what is the rate at update index k = 75?",
+             StepDecay(0.1, 30, 0.5)(75), 1e-6, "Right: 0.1 * 0.5**floor(75/30) = 0.025.",
+             "Use lr * gamma ** (k // step_size)."),
+        _num("dec-exp", "ExponentialDecay(lr 1.0, decay_rate 0.5, decay_steps 10), smooth: the rate at k = 15? "
+             "(3 decimals)", ExponentialDecay(1.0, 0.5, 10)(15), 5e-4, "Right: 0.5 ** 1.5.",
+             "Smooth decay uses the real exponent k / decay_steps."),
+        _num("dec-legacy", "Old Keras Adam(lr=0.001, decay=0.001): what rate did it use after 1000 batches? "
+             "(give it in units of 1e-4, e.g. 5 for 5e-4)", InverseTimeDecay.legacy_keras_decay(1e-3, 1e-3)(1000) / 1e-4,
+             0.01, "Right: 0.001 / (1 + 0.001 * 1000) = 5e-4.", "It was lr / (1 + decay * iterations), per batch."),
+        _mc("dec-piecewise", "Keras PiecewiseConstantDecay(boundaries=[3], values=[1.0, 0.1]) first returns 0.1 at...",
+            ("k = 3", False, "That is PyTorch's and optax's convention."),
+            ("k = 4", True, "Right: Keras keeps the earlier value while k <= boundary."),
+            ("k = 2", False, "Too early."), ("never", False, "It does switch, one step after the boundary.")),
+        _mc("dec-poly", "Keras PolynomialDecay(0.1, decay_steps=100) with no other argument ends at...",
+            ("0", False, "That is PyTorch's PolynomialLR."), ("1e-4", True, "Right: end_learning_rate defaults to 1e-4."),
+            ("0.1", False, "It decays."), ("0.01", False, "Not a default anywhere.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "decay": _decay(),
     "comparing": _comparing(),
     "adam": _adam(),
     "adaptive": _adaptive(),
