@@ -237,7 +237,34 @@ def _decay() -> list[Question]:
     ]
 
 
+def _cyclical() -> list[Question]:
+    from ..schedules import CosineAnnealing, Cyclic, OneCycle
+
+    return [
+        _num("cyc-cos", "CosineAnnealing(lr 1.0, T_max 100, eta_min 0.1): the rate at k = 50? (2 decimals)",
+             CosineAnnealing(1.0, 100, 0.1)(50), 0.005, "Right: the midpoint, 0.1 + 0.9/2.",
+             "At k = T/2 the cosine term is 1/2: eta_min + (lr - eta_min)/2."),
+        _num("cyc-tri", "Triangular CLR with base 0.1, max 1.0, step_size_up 10: the rate at k = 15? (3 decimals)",
+             Cyclic(0.1, 1.0, 10)(15), 5e-4, "Right: halfway down from the peak at k = 10.",
+             "Up for 10 updates to the peak, then down: at k = 15 it is halfway back."),
+        _num("cyc-onecycle", "PyTorch OneCycleLR with total_steps 100 and pct_start 0.3: at which 0-based update is "
+             "the rate at its peak?", float(np.argmax(OneCycle(1.0, 100)(np.arange(100)))), 0.5,
+             "Right: pct_start * total_steps - 1 = 29.", "torch puts the end of the warm-up phase at pct*T - 1."),
+        _mc("cyc-torch-cos", "A PyTorch CosineAnnealingLR with T_max=100 is stepped 150 times. At step 150 the rate is...",
+            ("held at eta_min", False, "That is Keras's CosineDecay."),
+            ("climbing back towards the initial rate", True, "Right: torch's cosine is periodic with period 2 T_max."),
+            ("an error", False, "OneCycleLR raises past total_steps; CosineAnnealingLR does not."),
+            ("zero", False, "Only if eta_min = 0 and exactly at T_max.")),
+        _mc("cyc-momentum", "In cyclical schedules with momentum cycling, when the learning rate is at its peak the "
+            "momentum is...",
+            ("at its lowest", True, "Right: they move in opposite directions."),
+            ("at its highest", False, "Opposite: high momentum with a high rate is unstable."),
+            ("unchanged", False, "It cycles too."), ("zero", False, "It goes down to base_momentum, not 0.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "cyclical": _cyclical(),
     "decay": _decay(),
     "comparing": _comparing(),
     "adam": _adam(),

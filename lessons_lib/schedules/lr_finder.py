@@ -29,17 +29,19 @@ class LRRangeTestResult:
     smoothed: np.ndarray
     diverged_at: int | None
 
-    def suggestion(self) -> float:
+    def suggestion(self, skip_start: int = 10) -> float:
         r"""The learning rate where the smoothed loss falls fastest against :math:`\log\eta`, before its minimum.
 
-        A common reading of the plot; treat it as a starting point (one-cycle's ``max_lr`` is often taken a few
-        times larger, up to where the loss is still falling).
+        The first ``skip_start`` points are ignored: there the moving average has seen only a few losses and its
+        slope is noise. A common reading of the plot; treat it as a starting point (one-cycle's ``max_lr`` is often
+        taken a few times larger, up to where the loss is still falling).
         """
         stop = int(np.argmin(self.smoothed)) + 1
-        if stop < 3:
-            return float(self.lrs[0])
-        slope = np.gradient(self.smoothed[:stop], np.log(self.lrs[:stop]))
-        return float(self.lrs[int(np.argmin(slope))])
+        start = min(skip_start, max(stop - 3, 0))
+        if stop - start < 3:
+            return float(self.lrs[max(stop - 1, 0)])
+        slope = np.gradient(self.smoothed[start:stop], np.log(self.lrs[start:stop]))
+        return float(self.lrs[start + int(np.argmin(slope))])
 
     def lr_at_minimum(self) -> float:
         """The learning rate at the smoothed loss's minimum (usually too large to train with)."""
