@@ -263,7 +263,36 @@ def _cyclical() -> list[Question]:
     ]
 
 
+def _why_schedules() -> list[Question]:
+    return [
+        _num("why-spe", "A data set of 50,000 examples, batch size 128: how many updates per epoch (steps_per_epoch)?",
+             float(np.ceil(50000 / 128)), 0.5, "Right: ceil(50000/128) = 391.", "steps_per_epoch = ceil(n / batch size)."),
+        _num("why-decay-steps", "You want a Keras ExponentialDecay to decay every 10 epochs, with 391 updates per "
+             "epoch. What decay_steps do you pass?", 3910.0, 0.5, "Right: Keras counts updates.",
+             "Keras schedules count batches: 10 epochs = 10 * 391 updates."),
+        _mc("why-order", "In PyTorch you call scheduler.step() before optimizer.step() in every iteration. What happens?",
+            ("Nothing: the order does not matter", False, "PyTorch warns: the first value is skipped."),
+            ("The first value of the schedule is skipped (and PyTorch warns)", True,
+             "Right: the constructor already set index 0; stepping first moves to index 1 before any update."),
+            ("The schedule runs twice as fast", False, "It is shifted by one, not sped up."),
+            ("An exception is raised", False, "Only a warning.")),
+        _mc("why-floor", "Why can a decaying learning rate reach a lower loss than any constant rate with mini-batch SGD?",
+            ("It starts large to move fast and ends small so the gradient noise no longer keeps it away from the minimum",
+             True, "Right: the noise floor scales with the rate."),
+            ("Decaying rates compute better gradients", False, "The gradients are the same."),
+            ("A constant rate always diverges", False, "Below 2/L it converges to a noise floor."),
+            ("It uses fewer updates", False, "The budget is the same.")),
+        _mc("why-callback", "keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.9) is called with...",
+            ("the 0-based epoch and the current rate, so it compounds", True,
+             "Right: like MultiplicativeLR; a one-argument lambda would be absolute."),
+            ("the 1-based epoch", False, "The log prints Epoch 1, but the callback receives 0."),
+            ("the batch index", False, "The callback runs per epoch."),
+            ("the initial rate every time", False, "It receives the current rate.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "why-schedules": _why_schedules(),
     "cyclical": _cyclical(),
     "decay": _decay(),
     "comparing": _comparing(),
