@@ -58,3 +58,21 @@ def test_record_answer_validates_and_stores() -> None:
     assert RECORDED["adam/adam-corr"] == 0
     with pytest.raises(ValueError, match="no question 'nope'"):
         record_answer("adam", "nope", 1)
+
+
+def test_every_chapter_of_parts_one_and_two_has_a_bank() -> None:
+    chapters = {"gradient-descent", "sgd", "momentum", "adaptive", "adam", "comparing", "why-schedules", "decay",
+                "cyclical", "warmup", "plateau", "frameworks", "schedules-matter"}
+    assert chapters <= set(BANKS)
+
+
+def test_plateau_answers_match_both_frameworks_counting() -> None:
+    from lessons_lib.schedules import ReduceLROnPlateau
+
+    qs = {q["id"]: q for q in BANKS["plateau"]}
+    torch_like = ReduceLROnPlateau(1.0, patience=2, factor=0.5)
+    keras_like = ReduceLROnPlateau.from_keras(1.0, patience=2, factor=0.5)
+    for _ in range(6):
+        torch_like.step(1.0)
+        keras_like.step(1.0)
+    assert torch_like.cuts[0] == qs["pl-torch"]["answer"] and keras_like.cuts[0] == qs["pl-keras"]["answer"]

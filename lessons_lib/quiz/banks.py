@@ -291,7 +291,136 @@ def _why_schedules() -> list[Question]:
     ]
 
 
+def _warmup() -> list[Question]:
+    from ..optimizers import RAdam
+    from ..schedules import warmup_cosine
+
+    s = warmup_cosine(1.0, warmup_steps=10, decay_steps=90)
+    radam = RAdam()
+    first = int(np.argmax(~np.isnan(radam.rectification(np.arange(1, 20)))) + 1)
+    return [
+        _num("wu-ramp", "warmup_cosine(peak 1.0, warmup_steps 10, decay_steps 90, start 0): the rate at k = 4?",
+             s(4), 1e-6, "Right: a linear ramp, 4/10 of the peak.", "During warmup the rate is peak * k / warmup_steps."),
+        _num("wu-total", "With Keras CosineDecay(warmup_steps=10, decay_steps=90), after how many updates does the "
+             "schedule reach its final value?", 100.0, 0.5, "Right: Keras counts warmup + decay = 100.",
+             "Keras adds the warmup to decay_steps (optax counts it inside)."),
+        _num("wu-radam", "With beta2 = 0.999, at which update t does RAdam take its first adaptive (rectified) step?",
+             float(first), 0.5, "Right: rho_t first exceeds 5 at t = 6.", "RAdam needs rho_t > 5; compute rho_t for t = 5, 6."),
+        _mc("wu-why", "Why does warmup help Adam at the start of training?",
+            ("The second-moment estimate averages very few gradients, so the first adaptive steps are erratic", True,
+             "Right: a small rate while v_hat is unreliable keeps those steps harmless."),
+            ("Adam's bias correction is wrong at first", False, "It is exact for a constant gradient."),
+            ("Large rates are always unstable", False, "Later in training larger rates work."),
+            ("It makes training faster in every case", False, "It costs a few steps; it buys stability.")),
+        _mc("wu-optax", "optax's warmup_cosine_decay_schedule(decay_steps=100, warmup_steps=10) decays for how many "
+            "updates after the warmup?",
+            ("90", True, "Right: optax's decay_steps include the warmup."), ("100", False, "That is Keras's reading."),
+            ("110", False, "No."), ("10", False, "That is the warmup.")),
+    ]
+
+
+def _first_cut(counting: str) -> float:
+    from ..schedules import ReduceLROnPlateau
+
+    p = ReduceLROnPlateau(1.0, patience=2, factor=0.5) if counting == "torch" else \
+        ReduceLROnPlateau.from_keras(1.0, patience=2, factor=0.5)
+    for _ in range(6):
+        p.step(1.0)
+    return float(p.cuts[0])
+
+
+def _plateau() -> list[Question]:
+    return [
+        _num("pl-torch", "torch ReduceLROnPlateau(patience=2) and a metric that never improves: at which 0-based "
+             "epoch is the first cut?", _first_cut("torch"), 0.5, "Right: the third bad epoch (0-based index 3), since num_bad must exceed patience.",
+             "torch cuts when num_bad > patience, i.e. on the (patience + 1)-th bad epoch."),
+        _num("pl-keras", "Keras ReduceLROnPlateau(patience=2), same metric: at which 0-based epoch is the first cut?",
+             _first_cut("keras"), 0.5, "Right: Keras cuts when wait >= patience (the first epoch counts as an improvement).",
+             "Keras cuts one epoch earlier than torch."),
+        _mc("pl-cooldown", "In Keras, what does cooldown=1 change?",
+            ("Nothing: its cooldown is effectively one epoch shorter than torch's", True,
+             "Right: the counter is decremented before the epoch is judged."),
+            ("It waits one epoch after each cut", False, "That is torch's behaviour."),
+            ("It doubles the patience", False, "No."), ("It disables the callback", False, "No.")),
+        _mc("pl-threshold", "torch's default threshold_mode is 'rel' with threshold 1e-4. With best = 2.0, which "
+            "metric counts as an improvement?",
+            ("1.9997", True, "Right: it must be below 2.0 * (1 - 1e-4) = 1.9998."), ("1.99990", False, "Above 1.9998."),
+            ("2.0", False, "Equal is not better."), ("2.0001", False, "Worse.")),
+        _mc("pl-early", "Early stopping and ReduceLROnPlateau watch the same validation loss. What is a sensible "
+            "relation between their patiences?",
+            ("Early stopping's patience larger, so the rate can be cut (and help) before training stops", True,
+             "Right: otherwise training stops before a cut can take effect."),
+            ("Equal patiences", False, "Then training may stop exactly when the rate would drop."),
+            ("Early stopping's patience smaller", False, "Then the cut never happens."),
+            ("They cannot be used together", False, "They often are.")),
+    ]
+
+
+def _frameworks() -> list[Question]:
+    return [
+        _mc("fw-order", "The correct order in a PyTorch training loop is...",
+            ("loss.backward(); optimizer.step(); scheduler.step()", True, "Right: the scheduler moves to the next index "
+             "after the update has used the current one."),
+            ("scheduler.step(); optimizer.step()", False, "This skips the first value and warns."),
+            ("optimizer.step(); loss.backward()", False, "The gradient must exist before the step."),
+            ("scheduler.step() only once, before training", False, "Step it once per update (or per epoch).")),
+        _mc("fw-lr", "What does Keras 3 do with keras.optimizers.Adam(lr=0.001)?",
+            ("Raises ValueError: Argument(s) not recognized: {'lr': 0.001}", True, "Right: the argument is learning_rate."),
+            ("Uses lr as the learning rate", False, "Only Keras 2 accepted it (with a deprecation warning)."),
+            ("Ignores it with a warning", False, "That is what happens to decay=."),
+            ("Uses 0.001 by coincidence", False, "It raises.")),
+        _mc("fw-decay", "What does Keras 3 do with Adam(learning_rate=0.001, decay=1e-6)?",
+            ("Warns that decay is no longer supported, and trains at a constant 0.001", True,
+             "Right: use InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-6)."),
+            ("Applies time-based decay per batch", False, "That was Keras 2."),
+            ("Raises an error", False, "Only lr= raises."),
+            ("Applies exponential decay", False, "No.")),
+        _mc("fw-schedule-callback", "A Keras optimizer built with a LearningRateSchedule object is given a "
+            "LearningRateScheduler callback too. What happens?",
+            ("TypeError: its learning rate is not settable", True, "Right: use one mechanism or the other."),
+            ("The callback wins", False, "It cannot set the rate."),
+            ("The two multiply", False, "That is torch's ChainedScheduler."),
+            ("The schedule is ignored", False, "No.")),
+        _num("fw-legacy", "Old Keras Adam(lr=0.01, decay=0.01): the rate after 100 batches? (4 decimals)",
+             0.01 / (1 + 0.01 * 100), 5e-5, "Right: 0.01 / (1 + 0.01 * 100) = 0.005.",
+             "It was lr / (1 + decay * iterations), per batch."),
+    ]
+
+
+def _schedules_matter() -> list[Question]:
+    return [
+        _mc("sm-fair", "To compare schedules fairly across optimizers you should...",
+            ("tune each combination's learning rate and report several seeds with their spread", True,
+             "Right: the same protocol as for optimizers."),
+            ("use each optimizer's default learning rate", False, "Defaults measure the defaults."),
+            ("use one seed to save time", False, "One seed cannot separate a difference from noise."),
+            ("compare at a fixed number of epochs only", False, "Time-to-accuracy matters too.")),
+        _mc("sm-tta", "Time-to-accuracy is...",
+            ("the number of updates (or epochs) until the target accuracy is first reached", True, "Right."),
+            ("the final accuracy", False, "That is the end point, not the time."),
+            ("the wall-clock time of one epoch", False, "No."),
+            ("the accuracy after one epoch", False, "No.")),
+        _num("sm-budget", "Cosine annealing over 10 epochs of 22 updates each: what T_max (in updates) do you pass "
+             "to a per-update schedule?", 10 * 22.0, 0.5, "Right: 10 * 22.", "T_max counts updates for a per-update schedule."),
+        _mc("sm-overlap", "Two schedules' final accuracies over 5 seeds are 0.971-0.978 and 0.969-0.976. The honest "
+            "conclusion is...",
+            ("no difference beyond the seed spread", True, "Right: the ranges overlap almost entirely."),
+            ("the first is better", False, "Its median may be higher, but the spread covers the gap."),
+            ("the second is better", False, "No."), ("both are broken", False, "No.")),
+        _mc("sm-claim", "'Adaptive optimizers need no schedule.' What would test it?",
+            ("Adam with a tuned constant rate against Adam with a tuned schedule, same budget, several seeds", True,
+             "Right: tune both arms."),
+            ("Adam with a schedule against SGD without one", False, "That changes two things at once."),
+            ("Adam's default rate with and without a schedule", False, "Untuned rates bias the result."),
+            ("Reading Adam's paper", False, "Measure it.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
+    "warmup": _warmup(),
+    "plateau": _plateau(),
+    "frameworks": _frameworks(),
+    "schedules-matter": _schedules_matter(),
     "why-schedules": _why_schedules(),
     "cyclical": _cyclical(),
     "decay": _decay(),
