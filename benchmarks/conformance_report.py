@@ -40,11 +40,47 @@ def main() -> None:
         e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS), run_torch(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
         worst["torch"] = max(worst["torch"], e)
         print(f"| torch | {name} | {e:.1e} |")
+    for name in sorted(oc.SIMPLE):
+        opt = oc.SIMPLE[name](lambda k: 0.1 * 0.99**k)
+        e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS), run_torch(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
+        worst["torch"] = max(worst["torch"], e)
+        print(f"| torch | {name}, lr = 0.1 * 0.99**k (LambdaLR) | {e:.1e} |")
     for name in sorted(oc.KERAS_CASES):
         opt = oc.KERAS_CASES[name]
         e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS), run_keras(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
         worst["keras"] = max(worst["keras"], e)
         print(f"| keras | {name} | {e:.1e} |")
+    from lessons_lib.schedules import ExponentialDecay
+
+    for mark in oc.test_against_keras_with_a_schedule.pytestmark:
+        if mark.name != "parametrize":
+            continue
+        for name, make in mark.args[1]:
+            opt = make(ExponentialDecay(0.0078125, decay_rate=0.5, decay_steps=100))
+            e = oc.worst_error(run_numpy(opt, oc.THETA0, oc.grad_fn, oc.STEPS),
+                               run_keras(opt, oc.THETA0, oc.grad_fn, oc.STEPS))
+            worst["keras"] = max(worst["keras"], e)
+            print(f"| keras | {name}, ExponentialDecay schedule | {e:.1e} |")
+
+    from lessons_lib.frameworks import keras_rounded
+    from lessons_lib.optimizers import SGD, NAdam
+    from lessons_lib.schedules import StepDecay
+
+    print("\nKnown differences (measured the same way; the tests assert their size)\n")
+    print("| comparison | worst error |")
+    print("|---|---:|")
+    th, gf, n = oc.THETA0, oc.grad_fn, oc.STEPS
+    k09 = run_keras(SGD.from_keras(learning_rate=0.0078125, momentum=0.9), th, gf, n)
+    for label, m in [("0.9", 0.9), ("keras_rounded(0.9)", keras_rounded(0.9))]:
+        e = oc.worst_error(run_numpy(SGD.from_keras(learning_rate=0.0078125, momentum=m), th, gf, n), k09)
+        print(f"| ours SGD.from_keras(momentum={label}) vs Keras SGD(momentum=0.9) | {e:.1e} |")
+    nad = NAdam.from_keras(learning_rate=0.0078125, beta_1=0.875, beta_2=0.9990234375, epsilon=2.0**-24)
+    e = oc.worst_error(run_numpy(nad, th, gf, n), run_keras(nad, th, gf, n))
+    print(f"| ours NAdam.from_keras (exact 0.96) vs Keras Nadam (0.96 rounded to float32 in update_step) | {e:.1e} |")
+    for label, lr in [("constant lr", 0.0078125), ("StepDecay(gamma=0.25 every 50)", StepDecay(0.0078125, 50, 0.25))]:
+        e = oc.worst_error(run_torch(SGD(lr=lr, momentum=0.875), th, gf, n),
+                           run_keras(SGD.from_keras(learning_rate=lr, momentum=0.875), th, gf, n))
+        print(f"| torch SGD(momentum) vs Keras SGD(momentum), {label} | {e:.1e} |")
 
     sc = _load("test_schedule_conformance")
     print(f"\nSchedules: worst relative error over {sc.N} updates\n")

@@ -3,12 +3,16 @@ handed to students every check reports "not implemented yet" (nbmake also execut
 
 from __future__ import annotations
 
+import inspect
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from lessons_lib.exercises import EXERCISES, Result
 from lessons_lib.exercises import build
+from lessons_lib.quiz import BANKS
 
 SOURCES = sorted(build.SOURCES.glob("*.py"))
 
@@ -57,12 +61,60 @@ def test_solution_version_passes_every_check(source: Path) -> None:
 def test_student_version_reports_not_implemented(source: Path) -> None:
     nb = build.build(source, "student")
     results = run_cells(nb)
-    assert results and all(r.status == "not implemented" for r in results)
-    assert "BEGIN SOLUTION" not in nb.cells[3].source
+    chapter_ids = [eid for eid, ex in EXERCISES.items() if ex.chapter == source.stem]
+    assert [r.exercise for r in results] == chapter_ids
+    assert all(r.status == "not implemented" and "Not implemented yet" in str(r) for r in results)
+    for cell in nb.cells:
+        assert "BEGIN SOLUTION" not in cell.source and "END SOLUTION" not in cell.source
+        if cell.cell_type == "code":  # solution lines appear only inside the collapsed <details> blocks
+            for line in _solution_lines(source):
+                assert line not in cell.source, (line, cell.source)
+
+
+def _solution_lines(source: Path) -> list[str]:
+    """The distinctive lines between the solution markers of a source (long enough, not also outside them)."""
+    text = source.read_text()
+    outside = build._BLOCK.sub("", text)  # e.g. a docstring may state the same formula
+    lines = []
+    for block in build._BLOCK.finditer(text):
+        lines += [ln.strip() for ln in block["body"].splitlines() if len(ln.strip()) > 12 and ln.strip() not in outside]
+    return lines
 
 
 def test_instructor_version_has_no_solutions(tmp_path: Path) -> None:
     build.main(["--no-solutions", "--out", str(tmp_path)])
-    for path in tmp_path.glob("*.ipynb"):
-        text = path.read_text()
+    assert sorted(p.stem for p in tmp_path.glob("*.ipynb")) == [s.stem for s in SOURCES]
+    for source in SOURCES:
+        text = (tmp_path / f"{source.stem}.ipynb").read_text()
         assert "Show a solution" not in text and "NotImplementedError" in text
+        for line in _solution_lines(source):
+            assert json.dumps(line)[1:-1] not in text, line
+
+
+def test_student_notebooks_collapse_each_solution_after_its_exercise() -> None:
+    for source in SOURCES:
+        nb = build.build(source, "student")
+        details = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("<details>")]
+        stubs = [i for i, c in enumerate(nb.cells) if "raise NotImplementedError" in c.source]
+        assert details and [i + 1 for i in stubs] == details
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_sources_define_the_registry_signatures(source: Path) -> None:
+    ns: dict = {}
+    for cell in build.build(source, "solution").cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("def "):
+            exec(compile(cell.source, str(source), "exec"), {"np": __import__("numpy"), "math": __import__("math")}
+                 | ns, ns)
+    for eid, ex in EXERCISES.items():
+        if ex.chapter == source.stem:
+            name = ex.signature.split("(")[0]
+            assert f"{name}{inspect.signature(ns[name])}" == ex.signature
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_graded_quiz_cell_lists_every_question_of_the_bank(source: Path) -> None:
+    text = source.read_text()
+    ids = re.findall(r'^    "([\w-]+)": None,$', text, flags=re.M)
+    assert ids == [q["id"] for q in BANKS[source.stem]]
+    assert f'print_questions("{source.stem}")' in text and f'record_answer("{source.stem}", question, answer)' in text

@@ -153,3 +153,182 @@ def test_result_displays() -> None:
     assert "PASSED" in str(r) and "<div" in r._repr_html_()
     assert check("nope", LEARNER["gd_step"].reference).status == "error"
     assert check("gd_step", 42).status == "failed"
+
+
+# ------------------------------------------------------------------------------------ more correct variants pass
+def _momentum_copy(theta, grad, buf, lr, momentum, t, dampening=0.0):
+    theta, buf = theta.copy(), buf.copy()  # in-place arithmetic on copies is fine
+    if t == 1:
+        buf[...] = grad
+    else:
+        buf *= momentum
+        buf += (1 - dampening) * grad
+    theta -= lr * buf
+    return theta, buf
+
+
+def _rmsprop_lists(theta, grad, v, lr, alpha=0.99, eps=1e-8):
+    v = alpha * v + (1 - alpha) * np.square(grad)
+    return list(theta - lr * grad / (np.sqrt(v) + eps)), list(v)  # lists of numbers are accepted
+
+
+def _minibatches_generator(n, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+
+
+def _minibatches_lists(n, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(n).tolist()
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def _cosine_numpy(lr0, T_max, k, eta_min=0.0):
+    return np.asarray(eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * np.minimum(k, T_max) / T_max)) / 2)
+
+
+def _step_decay_int_power(lr0, gamma, step_size, epoch):
+    drops = 0
+    for e in range(1, epoch + 1):
+        if e % step_size == 0:
+            drops += 1
+    return lr0 * gamma**drops
+
+
+def _plateau_verbose(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
+    print(f"epoch metric {metric}")
+    improved = metric < best * (1 - threshold)
+    num_bad = 0 if improved else num_bad + 1
+    best = metric if improved else best
+    if num_bad > patience:
+        return lr * factor, best, 0
+    return lr, best, num_bad
+
+
+@pytest.mark.parametrize("eid, fn", [
+    ("momentum_step", _momentum_copy), ("rmsprop_step", _rmsprop_lists), ("minibatches", _minibatches_generator),
+    ("minibatches", _minibatches_lists), ("cosine_annealing", _cosine_numpy), ("step_decay", _step_decay_int_power),
+    ("plateau_decision", _plateau_verbose)], ids=lambda x: getattr(x, "__name__", x))
+def test_other_correct_variants_pass(eid, fn) -> None:
+    result = check(eid, fn)
+    assert result.passed, str(result)
+
+
+def test_per_exercise_check_method() -> None:
+    r = EXERCISES["gd_step"].check(LEARNER["gd_step"].reference)
+    assert r.passed and "All" in r.feedback
+
+
+def test_float32_cases_exist_and_the_float32_reference_passes() -> None:
+    """Every optimizer-step exercise has a float32 case, and a dtype-preserving float32 solution passes it."""
+    for eid in ("gd_step", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step",
+                "adamw_step"):
+        cases = EXERCISES[eid].cases(np.random.default_rng(0))
+        assert any(isinstance(a, np.ndarray) and a.dtype == np.float32 for args, _ in cases for a in args), eid
+        assert check(eid, LEARNER[eid].reference).passed
+
+
+# ------------------------------------------------------------------------------------------- more hostile code
+def _swallows_timeouts(theta, grad, lr):
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:  # noqa: BLE001 - a learner's catch-all
+            pass
+
+
+def _subclass_liar(theta, grad, lr):
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    return (theta - lr * grad + 1).view(Liar)
+
+
+def _float_liar(theta, grad, lr):
+    class F(float):
+        def __eq__(self, other):
+            return True
+
+    return [F(x) for x in theta]
+
+
+def _unprofiles(theta, grad, lr):
+    import sys
+
+    sys.setprofile(None)
+    return theta - lr * grad
+
+
+def _library_adam(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    from lessons_lib.optimizers import Adam
+    from lessons_lib.optimizers.adam import AdamState
+
+    opt = Adam(lr=lr, betas=(beta1, beta2), eps=eps)
+    new, state = opt.update(theta, grad, AdamState(t - 1, m, v, None))
+    return new, state.exp_avg, state.exp_avg_sq
+
+
+def _sorts_its_input(accuracies, target):
+    accuracies.sort()
+    return -1
+
+
+def _prints_forever_bounded(theta, grad, lr):
+    for _ in range(20_000):
+        print("y" * 1000)
+    return theta - lr * grad
+
+
+def test_a_loop_that_swallows_the_timeout_still_stops() -> None:
+    start = time.monotonic()
+    result = check("gd_step", _swallows_timeouts, timeout=0.3)
+    assert result.status == "timeout" and "did not finish" in result.feedback
+    assert time.monotonic() - start < 5
+
+
+def test_time_limit_works_off_the_main_thread() -> None:
+    import threading
+
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("r", check("gd_step", _forever, timeout=0.3)))
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive() and out["r"].status == "timeout"
+
+
+def test_checker_restores_the_signal_handler_and_profiler() -> None:
+    import signal
+    import sys
+
+    before = (signal.getsignal(signal.SIGALRM), sys.getprofile(), signal.getitimer(signal.ITIMER_REAL))
+    check("gd_step", _forever, timeout=0.2)
+    check("gd_step", LEARNER["gd_step"].reference)
+    assert (signal.getsignal(signal.SIGALRM), sys.getprofile(), signal.getitimer(signal.ITIMER_REAL)) == before
+
+
+@pytest.mark.parametrize("eid, fn, expect", [
+    ("gd_step", _subclass_liar, "returned a Liar"),
+    ("gd_step", _float_liar, "returned a F"),
+    ("gd_step", _unprofiles, "switched off the checker's monitoring"),
+    ("adam_step", _library_adam, "course library"),
+    ("time_to_accuracy", _sorts_its_input, "changed its inputs"),
+], ids=["ndarray subclass with fake __eq__", "float subclass with fake __eq__", "removes the profiler",
+        "library Adam", "sorts its list input"])
+def test_more_hostile_functions_fail_cleanly(eid, fn, expect) -> None:
+    result = check(eid, fn, timeout=1.0)
+    assert not result.passed and expect in str(result), str(result)
+
+
+def test_partial_of_the_reference_is_refused() -> None:
+    import functools
+
+    from lessons_lib.exercises.catalog import gd_step
+
+    assert check("gd_step", functools.partial(gd_step)).status == "refused"
+
+
+def test_huge_output_is_captured_and_truncated() -> None:
+    result = check("gd_step", _prints_forever_bounded)
+    assert result.passed and len(result.printed) < 3000 and "more characters" in result.printed

@@ -14,6 +14,11 @@ out of that regime (e.g. RMSprop with lr=0.003, momentum=0.9 agrees to 1e-16 wit
 Keras on the TensorFlow backend casts Python-float hyperparameters through float32 (see
 ``lessons_lib.frameworks.optimizers``), so the Keras cases use hyperparameters exact in float32; a separate test
 shows the rounding with momentum=0.9 and that ``keras_rounded`` accounts for it exactly.
+
+Also here: changing learning rates (a callable lr against torch's LambdaLR, a lessons_lib schedule against Keras),
+the real torch and Keras momentum SGDs agreeing at a constant rate and not under a schedule, the centered-RMSprop
+trap reproduced from torch, and the refusals (NoEquivalentError naming the switch) in both directions.
+``benchmarks/conformance_report.py`` prints the measured worst errors behind these pass/fail checks.
 """
 
 from __future__ import annotations
@@ -73,6 +78,10 @@ TORCH_CASES = {
     "RAdam default": RAdam(),
     "RAdam L2": RAdam(lr=0.01, betas=(0.9, 0.99), weight_decay=0.1),
     "RAdam decoupled": RAdam(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True),
+    # Keras-form optimizers that torch can also run: plain SGD, Adadelta and Keras's Nadam (psi = 1, decoupled decay)
+    "SGD from_keras plain": SGD.from_keras(learning_rate=0.05),
+    "Adadelta from_keras": Adadelta.from_keras(learning_rate=1.0),
+    "NAdam from_keras (psi=1, decoupled)": NAdam.from_keras(learning_rate=0.01, weight_decay=0.1),
 }
 
 
@@ -98,6 +107,27 @@ def test_against_torch_with_a_changing_learning_rate(name: str) -> None:
     ours = run_numpy(opt, THETA0, grad_fn, STEPS)
     theirs = run_torch(opt, THETA0, grad_fn, STEPS)  # LambdaLR stepped after each optimizer.step()
     assert worst_error(ours, theirs) <= TOL
+
+
+SIMPLE = {  # the plain lambda a learner would write, on each optimizer's defaults (lr 0.1 at k = 0)
+    "SGD momentum": lambda lr: SGD(lr=lr, momentum=0.9),
+    "Adagrad": lambda lr: Adagrad(lr=lr),
+    "RMSprop": lambda lr: RMSprop(lr=lr),
+    "Adadelta": lambda lr: Adadelta(lr=lr),
+    "Adam": lambda lr: Adam(lr=lr),
+    "AdamW amsgrad": lambda lr: AdamW(lr=lr, amsgrad=True),
+    "NAdam": lambda lr: NAdam(lr=lr),
+    "RAdam": lambda lr: RAdam(lr=lr),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIMPLE))
+def test_a_plain_lambda_lr_matches_torch_lambdalr(name: str) -> None:
+    opt = SIMPLE[name](lambda k: 0.1 * 0.99**k)
+    assert opt.learning_rate(0) == 0.1 and opt.learning_rate(10) == 0.1 * 0.99**10
+    ours = run_numpy(opt, THETA0, grad_fn, STEPS)
+    theirs = run_torch(opt, THETA0, grad_fn, STEPS)
+    assert worst_error(ours, theirs) <= TOL, worst_error(ours, theirs)
 
 
 class KerasTFNadam(NAdam):
@@ -170,6 +200,56 @@ def test_keras_nadam_quirk_is_the_only_difference() -> None:
     assert 1e-12 < err < 1e-7  # the float32-rounded 0.96 in Keras, nothing larger
 
 
+@pytest.mark.parametrize("name, make", [
+    ("SGD nesterov", lambda lr: SGD.from_keras(learning_rate=lr, momentum=0.875, nesterov=True)),
+    ("RMSprop momentum", lambda lr: RMSprop.from_keras(learning_rate=lr, rho=0.875, momentum=0.5, epsilon=2.0**-20)),
+    ("Adam", lambda lr: Adam.from_keras(learning_rate=lr, beta_1=0.875, beta_2=0.9990234375, epsilon=2.0**-24)),
+])
+def test_against_keras_with_a_schedule(name, make) -> None:
+    """A lessons_lib schedule as the learning rate: Keras gets its keras_schedule() and agrees update by update."""
+    from lessons_lib.schedules import ExponentialDecay
+
+    opt = make(ExponentialDecay(0.0078125, decay_rate=0.5, decay_steps=100))
+    ours = run_numpy(opt, THETA0, grad_fn, STEPS)
+    theirs = run_keras(opt, THETA0, grad_fn, STEPS)
+    assert worst_error(ours, theirs) <= TOL, worst_error(ours, theirs)
+
+
+def test_real_torch_and_keras_momentum_agree_at_constant_lr_and_differ_under_a_schedule() -> None:
+    """torch.optim.SGD and keras.optimizers.SGD themselves: same trajectory at a constant learning rate, different
+    ones when it changes (torch rescales the whole buffer by the new rate, Keras only the new gradient); each is
+    reproduced by its own form of our SGD."""
+    from lessons_lib.schedules import StepDecay
+
+    for lr, same in [(0.0078125, True), (StepDecay(0.0078125, step_size=50, gamma=0.25), False)]:
+        torch_run = run_torch(SGD(lr=lr, momentum=0.875), THETA0, grad_fn, 300)
+        keras_run = run_keras(SGD.from_keras(learning_rate=lr, momentum=0.875), THETA0, grad_fn, 300)
+        assert worst_error(run_numpy(SGD(lr=lr, momentum=0.875), THETA0, grad_fn, 300), torch_run) <= TOL
+        assert worst_error(run_numpy(SGD.from_keras(learning_rate=lr, momentum=0.875), THETA0, grad_fn, 300),
+                           keras_run) <= TOL
+        if same:
+            assert worst_error(torch_run, keras_run) <= TOL
+        else:
+            assert worst_error(torch_run, keras_run) > 1e-3
+
+
+def test_centered_rmsprop_constant_gradient_trap_is_reproduced_from_torch() -> None:
+    """With a constant gradient the centered variance estimate v - gbar^2 = alpha^t (1 - alpha^t) g^2 shrinks to the
+    rounding error of v; from then on torch's form divides by the root of rounding noise (huge, erratic steps) and,
+    once the noise is negative, by NaN. Ours agrees with torch while the estimate is above the noise (about 20
+    updates for alpha = 0.5), then does the same thing: erratic steps, then NaN (the exact update depends on the
+    rounding, so it is not compared). Keras's form, with eps inside the root, stays finite."""
+    g = lambda theta, t: np.full(3, -7.669395878687968)  # noqa: E731
+    opt = RMSprop(lr=0.01, alpha=0.5, centered=True)
+    with np.errstate(invalid="ignore"):
+        ours = run_numpy(opt, np.zeros(3), g, 80)
+    theirs = run_torch(opt, np.zeros(3), g, 80)
+    assert np.isnan(theirs[-1]).all() and np.isnan(ours[-1]).all()
+    assert worst_error(ours[:20], theirs[:20]) <= TOL
+    keras_form = RMSprop.from_keras(learning_rate=0.01, rho=0.5, centered=True)
+    assert np.isfinite(run_numpy(keras_form, np.zeros(3), g, 80)).all()
+
+
 def test_torch_and_keras_momentum_agree_at_constant_lr_and_differ_when_it_changes() -> None:
     torch_form = run_numpy(SGD(lr=0.0078125, momentum=0.875), THETA0, grad_fn, 200)
     keras_form = run_numpy(SGD(lr=0.0078125, momentum=0.875, lr_in_velocity=True), THETA0, grad_fn, 200)
@@ -191,3 +271,39 @@ def test_keras_form_is_not_silently_given_to_torch_and_vice_versa() -> None:
         keras_optimizer(RAdam())
     with pytest.raises(NoEquivalentError, match="momentum_decay=1.0"):
         keras_optimizer(NAdam())
+
+
+TORCH_REFUSES = {  # a Keras switch on: torch has no such optimizer, and the message names the switch
+    "lr_in_velocity": SGD.from_keras(momentum=0.5),
+    "decoupled_weight_decay=True": SGD(lr=0.1, weight_decay=0.1, decoupled_weight_decay=True),
+    "eps_inside_sqrt": Adagrad.from_keras(),
+    "lr_in_momentum": RMSprop(momentum=0.5, lr_in_momentum=True),
+    "eps_hat": AdamW.from_keras(),
+}
+KERAS_REFUSES = {  # a torch-only setting: the message says what Keras does instead
+    "lr_in_velocity=True": SGD(momentum=0.9),
+    "no maximize": SGD(maximize=True),
+    "always decoupled": Adadelta(weight_decay=0.1),
+    "epsilon inside the root": Adagrad(),
+    "momentum buffer": RMSprop(momentum=0.5, eps_inside_sqrt=True),
+    "eps_hat=True": Adam(),
+    "Keras schedule": Adam.from_keras(learning_rate=lambda k: 0.1),
+}
+
+
+@pytest.mark.parametrize("switch", sorted(TORCH_REFUSES))
+def test_torch_optimizer_refuses_keras_forms(switch: str) -> None:
+    import torch
+
+    from lessons_lib.frameworks import NoEquivalentError, torch_optimizer
+
+    with pytest.raises(NoEquivalentError, match=switch):
+        torch_optimizer(TORCH_REFUSES[switch], [torch.zeros(2, requires_grad=True)])
+
+
+@pytest.mark.parametrize("phrase", sorted(KERAS_REFUSES))
+def test_keras_optimizer_refuses_torch_forms(phrase: str) -> None:
+    from lessons_lib.frameworks import NoEquivalentError, keras_optimizer
+
+    with pytest.raises(NoEquivalentError, match=phrase):
+        keras_optimizer(KERAS_REFUSES[phrase])

@@ -76,3 +76,51 @@ def test_plateau_answers_match_both_frameworks_counting() -> None:
         torch_like.step(1.0)
         keras_like.step(1.0)
     assert torch_like.cuts[0] == qs["pl-torch"]["answer"] and keras_like.cuts[0] == qs["pl-keras"]["answer"]
+
+
+def test_print_questions_shows_options_without_answers(capsys) -> None:
+    from lessons_lib.quiz import print_questions
+
+    print_questions("plateau")
+    text = capsys.readouterr().out
+    for q in BANKS["plateau"]:
+        assert q["id"] in text and q["question"] in text
+        for a in q.get("answers", []):
+            assert a["answer"] in text and a["feedback"] not in text
+
+
+def test_is_correct_accepts_the_right_answer_only() -> None:
+    from lessons_lib.quiz import is_correct
+
+    for chapter, questions in BANKS.items():
+        for q in questions:
+            if q["type"] == "numeric":
+                assert is_correct(chapter, q["id"], q["answer"])
+                assert is_correct(chapter, q["id"], str(q["answer"]))
+                assert not is_correct(chapter, q["id"], q["answer"] + 2 * q["tolerance"])
+                assert not is_correct(chapter, q["id"], "not a number") and not is_correct(chapter, q["id"], True)
+            else:
+                right = [i for i, a in enumerate(q["answers"]) if a["correct"]][0]
+                assert is_correct(chapter, q["id"], right)
+                assert is_correct(chapter, q["id"], q["answers"][right]["answer"])
+                assert not any(is_correct(chapter, q["id"], i) for i in range(len(q["answers"])) if i != right)
+                assert not is_correct(chapter, q["id"], float(right))  # an index must be an int
+
+
+def test_correct_options_are_spread_over_positions() -> None:
+    from collections import Counter
+
+    positions = Counter([a["correct"] for a in q["answers"]].index(True)
+                        for qs in BANKS.values() for q in qs if q["type"] == "multiple_choice")
+    assert len(positions) >= 3 and max(positions.values()) <= 0.5 * sum(positions.values())
+
+
+def test_record_answer_rejects_malformed_answers() -> None:
+    from lessons_lib.quiz import record_answer
+
+    with pytest.raises(ValueError, match="option number"):
+        record_answer("plateau", "pl-cooldown", 7)
+    with pytest.raises(TypeError, match="answer must be a number"):
+        record_answer("plateau", "pl-torch", [3])
+    with pytest.raises(ValueError, match="chapter must be one of"):
+        record_answer("nope", "pl-torch", 3)

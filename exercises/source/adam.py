@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Exercises: Adam and its family
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# Adam with its bias correction, and AdamW's decoupled weight decay.
+#
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
 #
 # These exercises go with the chapter [Adam and its family](../book/part1/05_adam.ipynb).
 
@@ -15,16 +16,21 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
-import math
-
 import numpy as np
 
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## An Adam step (returning the moments too)
+# ## 1. An Adam step (returning the moments too)
 #
-# `adam_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)`: PyTorch's Adam: update m and v, bias-correct with t (1-based), return (theta, m, v).
+# Adam (Kingma & Ba, Algorithm 1; PyTorch's form), for the 1-based update number $t$:
+#
+# $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,$$
+# $$\hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad
+# \theta_t = \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon} .$$
+#
+# Return `(theta, m, v)` with the raw moments $m_t, v_t$ (not the bias-corrected ones): they are the state that the
+# next call receives.
 
 # %%
 def adam_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08):
@@ -41,9 +47,13 @@ def adam_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)
 check("adam_step", adam_step)
 
 # %% [markdown]
-# ## An AdamW step (decoupled weight decay)
+# ## 2. An AdamW step (decoupled weight decay)
 #
-# `adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)`: theta = theta * (1 - lr * weight_decay), then the Adam step; return (theta, m, v).
+# AdamW decays the parameters directly, with the full learning rate, *before* the Adam step (PyTorch's order):
+#
+# $$\theta' = \theta_{t-1}\,(1 - \eta\lambda), \qquad \text{then the Adam step of the exercise above from } \theta' .$$
+#
+# This is not L2 regularization: the gradient $g_t$ is left alone. Return `(theta, m, v)`.
 
 # %%
 def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01):
@@ -59,3 +69,27 @@ def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08
 
 # %%
 check("adamw_step", adamw_step)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("adam")
+
+# %%
+answers = {
+    "adam-nocorr": None,
+    "adam-epshat": None,
+    "adam-corr": None,
+    "adam-amsgrad": None,
+    "adam-adamw": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("adam", question, answer)

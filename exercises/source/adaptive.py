@@ -1,12 +1,13 @@
 # %% [markdown]
-# # Exercises: Adaptive learning rates
+# # Exercises: Adaptive learning rates: AdaGrad, RMSprop, Adadelta
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# Per-coordinate step sizes from running sums and averages of squared gradients, with epsilon where PyTorch puts it.
 #
-# These exercises go with the chapter [Adaptive learning rates](../book/part1/04_adaptive.ipynb).
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
+#
+# These exercises go with the chapter [Adaptive learning rates: AdaGrad, RMSprop, Adadelta](../book/part1/04_adaptive.ipynb).
 
 # %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
@@ -15,16 +16,18 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
-import math
-
 import numpy as np
 
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## An AdaGrad step
+# ## 1. An AdaGrad step
 #
-# `adagrad_step(theta, grad, s, lr, eps=1e-10)`: s = s + g**2; return (theta - lr * g / (sqrt(s) + eps), s).
+# AdaGrad accumulates squared gradients; PyTorch adds $\varepsilon$ *outside* the root:
+#
+# $$s_t = s_{t-1} + g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \varepsilon} .$$
+#
+# Return `(theta, s)`.
 
 # %%
 def adagrad_step(theta, grad, s, lr, eps=1e-10):
@@ -38,9 +41,13 @@ def adagrad_step(theta, grad, s, lr, eps=1e-10):
 check("adagrad_step", adagrad_step)
 
 # %% [markdown]
-# ## An RMSprop step
+# ## 2. An RMSprop step
 #
-# `rmsprop_step(theta, grad, v, lr, alpha=0.99, eps=1e-08)`: v = alpha * v + (1 - alpha) * g**2; return (theta - lr * g / (sqrt(v) + eps), v).
+# RMSprop replaces AdaGrad's sum by an exponential average (PyTorch's form, $\varepsilon$ outside the root):
+#
+# $$v_t = \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{v_t} + \varepsilon} .$$
+#
+# Return `(theta, v)`.
 
 # %%
 def rmsprop_step(theta, grad, v, lr, alpha=0.99, eps=1e-08):
@@ -52,3 +59,27 @@ def rmsprop_step(theta, grad, v, lr, alpha=0.99, eps=1e-08):
 
 # %%
 check("rmsprop_step", rmsprop_step)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("adaptive")
+
+# %%
+answers = {
+    "ada-adagrad": None,
+    "ada-rms-first": None,
+    "ada-shrink": None,
+    "ada-rotate": None,
+    "ada-eps": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("adaptive", question, answer)

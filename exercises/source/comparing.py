@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Exercises: Comparing optimizers fairly
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# Gradient clipping by global norm, the safeguard that keeps comparisons from being decided by one exploding step.
+#
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
 #
 # These exercises go with the chapter [Comparing optimizers fairly](../book/part1/06_comparing.ipynb).
 
@@ -22,9 +23,14 @@ import numpy as np
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## Gradient clipping by global norm
+# ## 1. Gradient clipping by global norm
 #
-# `clip_by_global_norm(grads, max_norm)`: Scale all gradients by min(1, max_norm / global_norm); return them as a tuple.
+# Clip a list of gradients $g^{(1)}, \dots, g^{(J)}$ *together*, keeping their direction:
+#
+# $$\|g\| = \sqrt{\textstyle\sum_j \|g^{(j)}\|^2}, \qquad c = \min\!\left(1, \frac{\text{max\_norm}}{\|g\|}\right)
+# \ (c = 1 \text{ when } \|g\| = 0), \qquad g^{(j)} \leftarrow c\, g^{(j)} .$$
+#
+# Return the clipped gradients as a tuple.
 
 # %%
 def clip_by_global_norm(grads, max_norm):
@@ -37,3 +43,27 @@ def clip_by_global_norm(grads, max_norm):
 
 # %%
 check("clip_by_global_norm", clip_by_global_norm)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("comparing")
+
+# %%
+answers = {
+    "cmp-lr": None,
+    "cmp-seeds": None,
+    "cmp-tune-eval": None,
+    "cmp-updates": None,
+    "cmp-batch": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("comparing", question, answer)

@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Exercises: Do schedules matter?
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# The measurement used to compare schedules: how many epochs until a target accuracy is reached.
+#
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
 
 # %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
@@ -13,16 +14,15 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
-import math
-
 import numpy as np
 
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## Time to accuracy
+# ## 1. Time to accuracy
 #
-# `time_to_accuracy(accuracies, target)`: 0-based index of the first accuracy >= target, or -1 if it is never reached.
+# Given the accuracy after each epoch, return the 0-based index of the first epoch whose accuracy reaches
+# the target (`>=`), or `-1` if it never does. Do not modify the list you are given.
 
 # %%
 def time_to_accuracy(accuracies, target):
@@ -36,3 +36,27 @@ def time_to_accuracy(accuracies, target):
 
 # %%
 check("time_to_accuracy", time_to_accuracy)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("schedules-matter")
+
+# %%
+answers = {
+    "sm-fair": None,
+    "sm-tta": None,
+    "sm-budget": None,
+    "sm-overlap": None,
+    "sm-claim": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("schedules-matter", question, answer)

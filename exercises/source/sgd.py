@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Exercises: Stochastic and mini-batch gradient descent
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# The loop that every training run is made of: shuffle, split into mini-batches, one update per batch.
+#
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
 #
 # These exercises go with the chapter [Stochastic and mini-batch gradient descent](../book/part1/02_sgd.ipynb).
 
@@ -15,16 +16,16 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
-import math
-
 import numpy as np
 
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## A mini-batch iterator
+# ## 1. A mini-batch iterator
 #
-# `minibatches(n, batch_size, seed)`: Shuffle range(n) with np.random.default_rng(seed).permutation(n) and split it into consecutive batches of batch_size (the last may be smaller). Return the list of index arrays.
+# Shuffle the indices $0, \dots, n-1$ with `np.random.default_rng(seed).permutation(n)`, then cut the
+# shuffled order into consecutive batches of `batch_size` indices; the last batch may be smaller. Return the list of
+# index arrays (a generator that yields them is fine too).
 
 # %%
 def minibatches(n, batch_size, seed):
@@ -38,9 +39,15 @@ def minibatches(n, batch_size, seed):
 check("minibatches", minibatches)
 
 # %% [markdown]
-# ## One epoch of mini-batch SGD for least squares
+# ## 2. One epoch of mini-batch SGD for least squares
 #
-# `sgd_epoch(w, X, y, lr, batch_size, seed)`: Loss (1/2|B|) sum_i (x_i.w - y_i)^2 per batch; one update per batch from minibatches(n, batch_size, seed).
+# One epoch of mini-batch SGD on least squares. For a batch $B$ the loss and its gradient are
+#
+# $$L_B(w) = \frac{1}{2|B|} \sum_{i \in B} (x_i^\top w - y_i)^2, \qquad
+# \nabla L_B(w) = \frac{1}{|B|} X_B^\top (X_B w - y_B) .$$
+#
+# Make one update $w \leftarrow w - \eta \nabla L_B(w)$ per batch, in the order given by your
+# `minibatches(len(y), batch_size, seed)`, and return the final $w$.
 
 # %%
 def sgd_epoch(w, X, y, lr, batch_size, seed):
@@ -54,3 +61,27 @@ def sgd_epoch(w, X, y, lr, batch_size, seed):
 
 # %%
 check("sgd_epoch", sgd_epoch)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("sgd")
+
+# %%
+answers = {
+    "sgd-var": None,
+    "sgd-updates": None,
+    "sgd-floor": None,
+    "sgd-standardize": None,
+    "sgd-stats": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("sgd", question, answer)

@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Exercises: Warmup
 #
-
-# Write each function below, run its cell, then run the check under it. The check runs your function on public and hidden
-# cases and tells you what is wrong, naming the mistake when it is a common one. A collapsed solution follows
-# each exercise: try first!
+# A linear warmup followed by cosine decay: the recipe of most transformer training runs.
+#
+# Write each function, run its cell, then run the check below it. The check runs your function on
+# public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
+# solution follows each exercise: try first!
 
 # %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
@@ -20,9 +21,13 @@ import numpy as np
 from lessons_lib.exercises import check
 
 # %% [markdown]
-# ## Linear warmup followed by cosine decay
+# ## 1. Linear warmup followed by cosine decay
 #
-# `warmup_cosine(peak_lr, warmup_steps, total_steps, k)`: peak_lr * k / warmup_steps for k < warmup_steps, then a cosine from peak_lr to 0 over the remaining updates.
+# A linear warmup over $W$ updates from 0 to $\eta_{\text{peak}}$, then a cosine from $\eta_{\text{peak}}$ to 0
+# over the remaining $T - W$ updates (held at 0 afterwards):
+#
+# $$\eta_k = \begin{cases} \eta_{\text{peak}}\, k / W & k < W \\[2pt]
+# \eta_{\text{peak}}\, \dfrac{1 + \cos\!\left(\pi \min(k - W,\, T - W) / (T - W)\right)}{2} & k \ge W \end{cases}$$
 
 # %%
 def warmup_cosine(peak_lr, warmup_steps, total_steps, k):
@@ -37,3 +42,27 @@ def warmup_cosine(peak_lr, warmup_steps, total_steps, k):
 
 # %%
 check("warmup_cosine", warmup_cosine)
+
+# %% [markdown]
+# ## Quiz (for a graded course)
+#
+# The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the
+# chapter instead. In a graded course: fill in `answers` (an option's number, or a number) and run the cell; the
+# instructor's grader collects what `record_answer` records.
+
+# %%
+from lessons_lib.quiz import print_questions, record_answer
+
+print_questions("warmup")
+
+# %%
+answers = {
+    "wu-ramp": None,
+    "wu-total": None,
+    "wu-radam": None,
+    "wu-why": None,
+    "wu-optax": None,
+}
+for question, answer in answers.items():
+    if answer is not None:
+        record_answer("warmup", question, answer)

@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 import traceback
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -27,7 +29,10 @@ __all__ = ["Exercise", "Variant", "Result", "check_function", "NotImplementedYet
 
 _LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORBIDDEN = [os.path.join(_LIB_DIR, d) for d in ("optimizers", "schedules", "frameworks")] + [
-    os.path.join(_LIB_DIR, "train.py"), os.path.join(_LIB_DIR, "exercises", "catalog.py")]
+    os.path.join(_LIB_DIR, "train.py"), os.path.join(_LIB_DIR, "problems.py"),
+    os.path.join(_LIB_DIR, "exercises", "catalog.py")]
+_LIBRARY_MODULES = ("lessons_lib.optimizers", "lessons_lib.schedules", "lessons_lib.frameworks", "lessons_lib.train",
+                    "lessons_lib.problems", "lessons_lib.exercises.catalog")
 PRINT_LIMIT = 2000
 
 
@@ -68,6 +73,11 @@ class Exercise:
     rtol: float = 1e-9
     atol: float = 1e-12
     public: int = 2
+    iterable: bool = False  # the learner may return a generator/iterator (it is consumed under the time limit)
+
+    def check(self, fn: Any, seed: int = 20261122, timeout: float = 2.0) -> "Result":
+        """Grade the learner's ``fn`` for this exercise (see :func:`check_function`); never raises."""
+        return check_function(self, fn, seed=seed, timeout=timeout)
 
 
 @dataclass
@@ -94,11 +104,16 @@ class Result:
         return f'<div style="border-left:6px solid {color};padding:6px 10px;font-family:monospace">{body}</div>'
 
 
-def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
-    """Plain float64 arrays from a learner's output: a number, an array, or a tuple/list of them.
+def _number(x: Any) -> bool:
+    return (type(x) in (int, float) or isinstance(x, (np.floating, np.integer))) and not isinstance(x, (bool, np.bool_))
 
-    Only real ndarrays, Python/NumPy numbers and lists/tuples of those are accepted; anything else (including
-    objects that define ``__eq__`` or ``__array__``) is rejected, so nothing of the learner's runs during comparison.
+
+def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
+    """Plain arrays from a learner's output: a number, an array, a list of numbers, or a tuple/list of those.
+
+    Only exact ``ndarray``s (no subclasses), Python/NumPy numbers and lists/tuples of them are accepted, by their
+    exact type; anything else (including objects that define ``__eq__``, ``__float__`` or ``__array__``) is
+    rejected with a TypeError naming its type, so none of the learner's methods runs during the comparison.
     """
 
     def one(v: Any) -> np.ndarray:
@@ -108,16 +123,22 @@ def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
             return v
         if isinstance(v, (bool, np.bool_)):
             raise TypeError("a bool")
-        if type(v) in (int, float) or isinstance(v, (np.floating, np.integer)):
+        if _number(v):
             return np.asarray(v)
-        if type(v) in (list, tuple) and all(type(x) in (int, float) or isinstance(x, (np.floating, np.integer))
-                                             for x in v):
+        if type(v) in (list, tuple) and all(_number(x) for x in v):
             return np.asarray(v, dtype=float)
         raise TypeError(f"a {type(v).__name__}")
 
-    if type(value) is tuple or (type(value) is list and value and all(type(v) is np.ndarray for v in value)):
+    if type(value) in (list, tuple) and not all(_number(v) for v in value):
         return tuple(one(v) for v in value)
     return (one(value),)
+
+
+def _returned_arrays(value: Any, n: int) -> list[bool]:
+    """Which of the ``n`` outputs the learner returned as ndarrays (lists carry no dtype to keep)."""
+    if n == 1 and not (type(value) in (list, tuple) and value and not all(_number(v) for v in value)):
+        return [type(value) is np.ndarray]
+    return [type(v) is np.ndarray for v in value]
 
 
 def _snapshot(obj: Any) -> Any:
@@ -125,6 +146,7 @@ def _snapshot(obj: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Whether a (possibly mutated) input still equals its snapshot; both are the checker's own objects."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and \
             a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=True))
@@ -135,6 +157,29 @@ def _same(a: Any, b: Any) -> bool:
     return a is b or a == b
 
 
+class _Capture(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the first ``limit`` characters and counts the rest (bounded memory)."""
+
+    def __init__(self, limit: int = PRINT_LIMIT) -> None:
+        self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: Any) -> int:
+        text = str(text) if type(text) is not str else text
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self) -> str:
+        out = "".join(self.parts)
+        return out + (f"\n... ({self.dropped} more characters)" if self.dropped else "")
+
+
 @dataclass
 class _Call:
     value: Any = None
@@ -142,46 +187,80 @@ class _Call:
     tb: str = ""
     timed_out: bool = False
     used_library: str = ""
+    tampered: str = ""
     printed: str = ""
     seconds: float = 0.0
 
 
-def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, trusted: bool = False) -> _Call:
-    """Call ``fn`` with a time limit, captured output and detection of calls into lessons_lib's implementations."""
+def _library_frame(filename: str) -> bool:
+    return any(filename.startswith(p) for p in _FORBIDDEN)
+
+
+def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, trusted: bool = False,
+          iterable: bool = False) -> _Call:
+    """Call ``fn`` with a time limit, captured output and detection of calls into lessons_lib's implementations.
+
+    The time limit: on the main thread (where a notebook kernel runs cells) a repeating ``SIGALRM`` timer raises
+    :class:`_Timeout` inside the learner's code and switches on a trace function on every frame, which raises it
+    again at each following line, so even ``except BaseException: pass`` inside a loop cannot hold it (a raise
+    inside an ``except`` clause escapes that ``try``). On other threads a trace function raises it at the first
+    line after the deadline. Library use: a ``sys.setprofile`` hook records any Python frame from lessons_lib's
+    optimizers/schedules/frameworks/train or the exercise solutions; a learner that removes the hook is reported.
+    """
     out = _Call()
     used: list[str] = []
     deadline = time.monotonic() + timeout
+    armed = [True]  # the alarm only interrupts while the learner's code runs
 
     def profiler(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            name = frame.f_code.co_filename
-            if any(name.startswith(p) for p in _FORBIDDEN) and not used:
-                used.append(f"{os.path.relpath(name, _LIB_DIR)}:{frame.f_code.co_name}")
+        if event == "call" and not used and _library_frame(frame.f_code.co_filename):
+            used.append(f"{os.path.relpath(frame.f_code.co_filename, _LIB_DIR)}:{frame.f_code.co_name}")
 
     def tracer(frame: Any, event: str, arg: Any) -> Any:
-        if time.monotonic() > deadline:
+        # not on "exception" events: raising there would replace our own _Timeout and switch tracing off early
+        if event in ("line", "call") and armed[0] and time.monotonic() > deadline:
             raise _Timeout()
         return tracer
 
-    buf = io.StringIO()
-    on_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    old_handler = None
-    if on_main:
-        def on_alarm(signum: int, frame: Any) -> None:
+    def on_alarm(signum: int, frame: Any) -> None:
+        if armed[0]:
+            sys.settrace(tracer)  # from now on every line of the learner's code raises again
+            while frame is not None:
+                frame.f_trace = tracer
+                frame = frame.f_back
             raise _Timeout()
 
-        old_handler = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    old_trace = sys.gettrace()
-    old_profile = sys.getprofile()
+    capture = _Capture()
+    on_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    old_handler = None
+    old_trace, old_profile = sys.gettrace(), sys.getprofile()
     start = time.monotonic()
     try:
-        if not trusted:
-            sys.setprofile(profiler)
-        if not on_main:
-            sys.settrace(tracer)
-        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-            out.value = fn(*args, **kwargs)
+        try:
+            if trusted:  # the grader's proxy: the sandbox and the proxy enforce the limits
+                pass
+            elif on_main:
+                old_handler = signal.signal(signal.SIGALRM, on_alarm)
+                signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
+            else:
+                sys.settrace(tracer)
+            if not trusted:
+                sys.setprofile(profiler)
+            with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+                value = fn(*args, **kwargs)
+                if iterable and isinstance(value, (Iterator, types.GeneratorType)):
+                    value = list(value)  # a generator runs the learner's code: consume it under the limit
+            armed[0] = False
+            out.value = value
+        finally:
+            armed[0] = False
+            if not trusted and sys.getprofile() is not profiler:
+                out.tampered = "switched off the checker's monitoring (sys.setprofile)"
+            sys.setprofile(old_profile)
+            sys.settrace(old_trace)
+            if on_main and not trusted:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old_handler if old_handler is not None else signal.SIG_DFL)
     except _Timeout:
         out.timed_out = True
     except BaseException as exc:  # noqa: BLE001 - anything the learner raises is reported, never propagated
@@ -189,17 +268,10 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, tru
             raise
         out.error = exc
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_LIB_DIR)]
-        out.tb = "".join(traceback.format_list(frames[-2:])) + f"{type(exc).__name__}: {exc}"
-    finally:
-        sys.setprofile(old_profile)
-        sys.settrace(old_trace)
-        if on_main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old_handler)
-        out.seconds = time.monotonic() - start
+        out.tb = "".join(traceback.format_list(frames[-2:])) + f"{type(exc).__name__}: {str(exc)[:500]}"
+    out.seconds = time.monotonic() - start
     out.used_library = used[0] if used else ""
-    text = buf.getvalue()
-    out.printed = text if len(text) <= PRINT_LIMIT else text[:PRINT_LIMIT] + f"\n... ({len(text) - PRINT_LIMIT} more characters)"
+    out.printed = capture.text()
     return out
 
 
@@ -236,11 +308,30 @@ def check_function(ex: Exercise, fn: Any, seed: int = 20261122, timeout: float =
         return Result(ex.id, False, 0.0, "error", f"The checker could not run your function: {type(exc).__name__}: {exc}")
 
 
+def _is_library_function(fn: Any, ex: Exercise) -> bool:
+    """Whether ``fn`` is (or wraps, via functools.partial or a bound method) code from lessons_lib's
+    implementations or an instance of one of its classes. Only type-level attributes are read."""
+    import functools
+
+    for _ in range(10):  # unwrap partials and bound methods
+        if type(fn) is functools.partial:
+            fn = fn.func
+        elif type(fn) is types.MethodType:
+            fn = fn.__func__
+        else:
+            break
+    if fn is ex.reference:
+        return True
+    if type(fn) is types.FunctionType:
+        return _library_frame(os.path.abspath(fn.__code__.co_filename))
+    module = getattr(type(fn), "__module__", "") or ""
+    return module.startswith(_LIBRARY_MODULES)
+
+
 def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = False) -> Result:
     if not callable(fn):
         return Result(ex.id, False, 0.0, "failed", f"Expected a function {ex.signature}, got {type(fn).__name__}.")
-    if not trusted and fn is ex.reference or getattr(fn, "__module__", "") == "lessons_lib.exercises.catalog" or \
-            os.path.abspath(getattr(getattr(fn, "__code__", None), "co_filename", "")).startswith(_LIB_DIR):
+    if not trusted and _is_library_function(fn, ex):
         return Result(ex.id, False, 0.0, "refused", "This is the library's implementation, not yours: write the "
                       "function yourself (you may use NumPy).")
     cases = ex.cases(np.random.default_rng(seed))
@@ -252,8 +343,11 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
         want = _as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
         before = (_snapshot(args), _snapshot(kwargs))
         work_args, work_kwargs = _snapshot(args), _snapshot(kwargs)
-        call = _call(fn, work_args, work_kwargs, timeout if not trusted else 10 * timeout, trusted)
+        call = _call(fn, work_args, work_kwargs, timeout if not trusted else 10 * timeout, trusted, ex.iterable)
         printed = printed or call.printed
+        if call.tampered:
+            return Result(ex.id, False, 0.0, "refused", f"Your function {call.tampered}; the check cannot trust its "
+                          "result.", printed)
         if call.used_library:
             return Result(ex.id, False, 0.0, "refused", "Your function calls the course library's implementation "
                           f"({call.used_library}); write the computation yourself with NumPy.", printed)
@@ -280,8 +374,9 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
                                               f"{len(want)} value(s): {', '.join(f'array of shape {w.shape}' for w in want)}.")
             continue
         dtypes_in = {a.dtype for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)}
+        returned_arrays = _returned_arrays(call.value, len(got))
         if np.dtype(np.float32) in dtypes_in and any(w.dtype == np.float32 for w in want) and \
-                any(g.dtype != w.dtype for g, w in zip(got, want) if w.ndim):
+                any(g.dtype != w.dtype for g, w, arr in zip(got, want, returned_arrays) if w.ndim and arr):
             first_failure = first_failure or (f"On a {label} with float32 inputs your function returned "
                                               f"{[str(g.dtype) for g in got]}; keep the input dtype (avoid creating "
                                               "float64 arrays, e.g. with np.zeros(shape) without dtype).")

@@ -161,6 +161,16 @@ def _nes_plain(theta, grad, buf, lr, momentum, t):
     return theta - lr * buf, buf
 
 
+def _nes_keras(theta, grad, buf, lr, momentum, t):
+    v = momentum * buf - lr * grad
+    return theta + momentum * v - lr * grad, v
+
+
+def _nes_ignore_t(theta, grad, buf, lr, momentum, t):
+    buf = momentum * buf + grad
+    return theta - lr * (grad + momentum * buf), buf
+
+
 # ------------------------------------------------------------------------------------------------------ adaptive
 def adagrad_step(theta, grad, s, lr, eps=1e-10):
     s = s + grad**2
@@ -276,6 +286,10 @@ def adamw_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, 
     return adam_step(theta, grad, m, v, t, lr, beta1, beta2, eps)
 
 
+def _adamw_nobias(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return _adam_nobias(theta * (1 - lr * weight_decay), grad, m, v, t, lr, beta1, beta2, eps)
+
+
 def _adamw_l2(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     return adam_step(theta, grad + weight_decay * theta, m, v, t, lr, beta1, beta2, eps)
 
@@ -379,7 +393,17 @@ def plateau_decision(lr, metric, best, num_bad, patience, factor=0.1, threshold=
 def _plateau_cases(rng):
     return [((0.1, 0.5, 1.0, 0, 2), {}), ((0.1, 1.0, 1.0, 2, 2), {}), ((0.1, 1.0, 1.0, 1, 2), {}),
             ((0.1, 0.99995, 1.0, 2, 2), {}), ((0.1, 0.9, 1.0, 5, 2), {}), ((0.01, 2.0, 1.0, 0, 0), {"factor": 0.5}),
-            ((0.1, 1.0, 1.0, 3, 3), {"threshold": 1e-2})]
+            ((0.1, 1.0, 1.0, 3, 3), {"threshold": 1e-2}), ((0.1, 9.9995, 10.0, 2, 2), {})]
+
+
+def _plateau_abs(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
+    if metric < best - threshold:
+        best, num_bad = metric, 0
+    else:
+        num_bad += 1
+    if num_bad > patience:
+        lr, num_bad = lr * factor, 0
+    return lr, best, num_bad
 
 
 def clip_by_global_norm(grads, max_norm):
@@ -392,6 +416,11 @@ def _clip_cases(rng):
     return [(((np.array([3.0, 0.0]), np.array([4.0])), 1.0), {}), (((np.array([0.3, 0.0]), np.array([0.4])), 1.0), {}),
             (((_vec(rng, 4, 3.0), _vec(rng, 2, 3.0)), 2.0), {}), (((_vec(rng, 3), _vec(rng, 5)), 100.0), {}),
             (((np.zeros(2), np.zeros(3)), 1.0), {}), (((_vec(rng, 4, 10.0),), 0.5), {})]
+
+
+def _clip_always(grads, max_norm):
+    norm = math.sqrt(sum(float(np.sum(g**2)) for g in grads))
+    return tuple(g * (max_norm / norm if norm > 0 else math.nan) for g in grads)
 
 
 def time_to_accuracy(accuracies, target):
@@ -440,7 +469,7 @@ EXERCISES: list[Exercise] = [
                "Use (f(x + h e_i) - f(x - h e_i)) / (2h); one-sided differences have an O(h) error."),
             _v("dividing by h instead of 2h", _no_two, "The two evaluations are 2h apart: divide by 2h."),
         ], rtol=1e-9, doc="Central differences (f(x + h e_i) - f(x - h e_i)) / (2h) for every coordinate i."),
-    _ex("minibatches", "sgd", "A mini-batch iterator", minibatches, _mb_cases, [
+    _ex("minibatches", "sgd", "A mini-batch iterator", minibatches, _mb_cases, iterable=True, variants=[
         _v("the last, smaller batch dropped", _mb_drop_last,
            "Keep the final partial batch so every example is used once per epoch."),
         _v("no shuffling", _mb_no_shuffle,
@@ -468,6 +497,10 @@ EXERCISES: list[Exercise] = [
             _v("plain momentum (or the old buffer in the look-ahead)", _nes_plain,
                "Nesterov steps along g + momentum * buf with the *updated* buffer; g + momentum * (old buffer) is "
                "the same as plain momentum."),
+            _v("Keras's velocity form", _nes_keras, "This exercise uses PyTorch's form: buf = momentum * buf + g, "
+               "theta - lr * (g + momentum * buf); Keras keeps v = momentum * v - lr * g instead."),
+            _v("the first-step rule ignored", _nes_ignore_t,
+               "On step t == 1 the buffer is the gradient itself, whatever buf holds."),
         ], doc="buf = g if t == 1 else momentum * buf + g; return (theta - lr * (g + momentum * buf), buf)."),
     _ex("adagrad_step", "adaptive", "An AdaGrad step", adagrad_step, _ada_cases, [
         _v("epsilon inside the square root", _ada_inside, "PyTorch adds eps outside: g / (sqrt(s) + eps)."),
@@ -496,15 +529,19 @@ EXERCISES: list[Exercise] = [
             _v("decay without the learning rate", _adamw_no_lr, "The decay is theta * (1 - lr * weight_decay)."),
             _v("decay applied after the Adam step", _adamw_after,
                "PyTorch decays the parameters before the Adam update, using the old theta."),
+            _v("Adam without bias correction", _adamw_nobias,
+               "The Adam part still divides m by (1 - beta1**t) and v by (1 - beta2**t)."),
         ], doc="theta = theta * (1 - lr * weight_decay), then the Adam step; return (theta, m, v)."),
     _ex("clip_by_global_norm", "comparing", "Gradient clipping by global norm", clip_by_global_norm,
         _clip_cases, [
             _v("each gradient clipped separately", lambda gs, c: tuple(
                 g * min(1.0, c / np.linalg.norm(g)) if np.linalg.norm(g) > 0 else g for g in gs),
                "Use the norm of all gradients together: sqrt(sum of all squares)."),
-            _v("always rescaled to max_norm", lambda gs, c: tuple(
-                g * c / math.sqrt(sum(float(np.sum(x**2)) for x in gs)) for g in gs),
+            _v("always rescaled to max_norm", _clip_always,
                "Only scale down: the factor is min(1, max_norm / norm)."),
+            _v("clipping by value", lambda gs, c: tuple(np.clip(g, -c, c) for g in gs),
+               "Clipping by global norm rescales every gradient by the same factor, keeping their direction; "
+               "np.clip clips each entry separately."),
         ], doc="Scale all gradients by min(1, max_norm / global_norm); return them as a tuple."),
     _ex("step_decay", "why-schedules", "Step decay per epoch", step_decay, _step_cases, [
         _v("one epoch early", lambda lr0, g, s, e: lr0 * g ** ((e + 1) // s), "The first drop happens at epoch "
@@ -539,6 +576,8 @@ EXERCISES: list[Exercise] = [
            "The curve runs from lr0 down to eta_min: eta_min + (lr0 - eta_min) * ..."),
         _v("the 1 + cos(...) missing", lambda lr0, T, k, eta_min=0.0: eta_min + (lr0 - eta_min) * 0.5 * math.cos(
             math.pi * min(k, T) / T), "Use (1 + cos(pi k / T_max)) / 2, which runs from 1 to 0."),
+        _v("one update late (k + 1)", lambda lr0, T, k, eta_min=0.0: cosine_annealing(lr0, T, k + 1, eta_min),
+           "k is the 0-based update index: at k = 0 the rate is lr0 itself."),
     ], doc="eta_min + (lr0 - eta_min) * (1 + cos(pi * min(k, T_max) / T_max)) / 2."),
     _ex("warmup_cosine", "warmup", "Linear warmup followed by cosine decay", warmup_cosine, _wc_cases, [
         _v("the warmup one step late", lambda p, W, T, k: p * (k + 1) / W if k < W else cosine_annealing(
@@ -570,6 +609,8 @@ EXERCISES: list[Exercise] = [
            "max_lr/(div_factor*final_div_factor) at k = total_steps - 1, along half-cosines."),
     _ex("plateau_decision", "plateau", "The ReduceLROnPlateau decision (PyTorch's counting)", plateau_decision,
         _plateau_cases, [
+            _v("an absolute threshold", _plateau_abs, "PyTorch's default threshold_mode is 'rel': the metric must "
+               "beat best * (1 - threshold), not best - threshold."),
             _v("Keras's counting (cut at patience, not patience + 1)", lambda lr, m, b, n, p, factor=0.1,
                threshold=1e-4: (lambda nb, bb: (lr * factor, bb, 0) if nb >= p else (lr, bb, nb))(
                    0 if m < b * (1 - threshold) else n + 1, m if m < b * (1 - threshold) else b),

@@ -46,9 +46,10 @@ def torch_optimizer(opt: Optimizer, params: Any) -> Any:
     lr = _lr0(opt)
     wd_dec = getattr(opt, "decoupled_weight_decay", False) and getattr(opt, "weight_decay", 0) > 0
     if isinstance(opt, SGD):
-        if opt.lr_in_velocity:
+        if opt.lr_in_velocity and opt.momentum > 0:  # without momentum the two forms are the same algorithm
             raise _no("SGD(lr_in_velocity=True) is Keras's velocity form; torch.optim.SGD keeps the learning rate "
-                      "outside the buffer. Use SGD(...) without lr_in_velocity for torch.")
+                      "outside the buffer (the two differ whenever the learning rate changes). Use SGD(...) "
+                      "without lr_in_velocity for torch.")
         if wd_dec:
             raise _no("torch.optim.SGD has only L2 weight decay (added to the gradient); "
                       "decoupled_weight_decay=True is Keras's form.")
@@ -115,8 +116,8 @@ def keras_optimizer(opt: Optimizer) -> Any:
         if opt.momentum > 0 and not opt.lr_in_velocity:
             raise _no("keras.optimizers.SGD keeps the learning rate inside the velocity; use lr_in_velocity=True "
                       "(SGD.from_keras). The two agree only while the learning rate is constant.")
-        if opt.dampening != 0 or opt.maximize:
-            raise _no("keras.optimizers.SGD has no dampening and no maximize.")
+        if opt.maximize:  # (dampening needs momentum, and lr_in_velocity=True already excludes it)
+            raise _no("keras.optimizers.SGD has no maximize; negate the loss instead.")
         return keras.optimizers.SGD(momentum=opt.momentum, nesterov=opt.nesterov, **kw)
     if isinstance(opt, Adagrad):
         if not opt.eps_inside_sqrt or opt.lr_decay != 0:
@@ -194,7 +195,11 @@ def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
 
 
 def run_keras(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
-    """The same run with the Keras equivalent on float64 variables."""
+    """The same run with the Keras equivalent on float64 variables.
+
+    On the TensorFlow backend a run of 50 or more updates wraps the update in one ``tf.function`` (traced once,
+    then about five times faster than eager calls; the numbers are identical).
+    """
     keras = import_keras()
     floatx = keras.config.floatx()
     keras.config.set_floatx("float64")  # so the optimizer's learning-rate variable is float64 too
@@ -202,10 +207,18 @@ def run_keras(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
         kopt = keras_optimizer(opt)
         x = keras.Variable(np.array(params0, dtype=np.float64), dtype="float64")
         kopt.build([x])
+
+        def apply(g: Any) -> None:
+            kopt.apply_gradients([(g, x)])
+
+        if keras.backend.backend() == "tensorflow" and steps >= 50:  # tracing costs about 50 eager updates
+            import tensorflow as tf
+
+            apply = tf.function(apply)
         out = [np.array(x.numpy())]
         for t in range(1, steps + 1):
             g = keras.ops.convert_to_tensor(np.asarray(grad_fn(np.array(x.numpy()), t), dtype=np.float64))
-            kopt.apply_gradients([(g, x)])
+            apply(g)
             out.append(np.array(x.numpy()))
     finally:
         keras.config.set_floatx(floatx)

@@ -79,6 +79,8 @@ class Optimizer:
                 f"state must be the {self._state_class.__name__} returned by init() or update(), "
                 f"got {type(state).__name__}"
             )
+        for name in self._slots:
+            _check_slot(name, getattr(state, name), params)
         t = state.step + 1
         lr = self.learning_rate(t - 1)
         extra = self._step_extra(state, t)
@@ -138,6 +140,25 @@ def check_betas(betas: Any) -> tuple[float, float]:
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"betas must be a pair (beta1, beta2) of numbers in [0, 1), got {betas!r}")
     return (check_unit_interval("betas[0]", betas[0]), check_unit_interval("betas[1]", betas[1]))
+
+
+def _check_slot(name: str, slot: Any, params: Any, path: str = "") -> None:
+    """A state slot must have the structure and shapes of ``params`` (or be None, for an unused slot)."""
+    if slot is None:
+        return
+    where = f"state.{name}{path}"
+    hint = "; the state must come from init() or update() on parameters of this structure and shape"
+    if isinstance(params, dict):
+        if not isinstance(slot, dict) or set(slot) != set(params):
+            got = sorted(slot) if isinstance(slot, dict) else type(slot).__name__
+            raise ValueError(f"{where} does not match params: expected keys {sorted(params)}, got {got}{hint}")
+        for key in params:
+            _check_slot(name, slot[key], params[key], f"{path}[{key!r}]")
+        return
+    shape = np.shape(slot)
+    if isinstance(slot, dict) or shape != params.shape:
+        got = "a dict" if isinstance(slot, dict) else f"shape {shape}"
+        raise ValueError(f"{where} does not match params{path}: expected shape {params.shape}, got {got}{hint}")
 
 
 def _map_leaves(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:

@@ -35,6 +35,10 @@ class NAdam(Optimizer):
     One family covers the three frameworks: :math:`\psi = 0.004` is torch, :math:`\psi = 1` is Keras 3's ``Nadam``
     (:meth:`from_keras`), and :math:`\psi \to \infty` (:math:`\mu_t = \beta_1`) is optax's ``nadam``.
     Weight decay is L2 (or decoupled with ``decoupled_weight_decay=True``, as in Keras).
+
+    Unlike its ``Adam``, Keras's ``Nadam`` adds :math:`\epsilon` to the root of the bias-corrected
+    :math:`v_t/(1-\beta_2^t)`, exactly as torch does, so NAdam needs no ``eps_hat`` switch: the Keras form differs
+    only in :math:`\psi`, the defaults (:math:`\eta = 10^{-3}`, :math:`\epsilon = 10^{-7}`) and decoupled decay.
     """
 
     _slots = ("exp_avg", "exp_avg_sq")

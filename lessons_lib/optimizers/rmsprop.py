@@ -35,6 +35,11 @@ class RMSprop(Optimizer):
     (``eps_inside_sqrt=True``: :math:`\sqrt{v_t + \epsilon}`) and keeps the learning rate inside the momentum buffer
     (``lr_in_momentum=True``: :math:`b_t = \mu b_{t-1} + \eta_t g_t/a_t`, :math:`\theta_t = \theta_{t-1} - b_t`).
     See :meth:`from_keras`.
+
+    A trap of the centered form, shared with torch: for a constant gradient the variance estimate
+    :math:`v_t - \bar g_t^2 = \alpha^t(1-\alpha^t) g^2` shrinks to the rounding error of :math:`v_t`; from then on
+    the step divides by the root of rounding noise (huge, erratic steps) and, once the noise is negative, by NaN.
+    Keras's form, with :math:`\epsilon` inside the root, absorbs rounding errors smaller than :math:`\epsilon`.
     """
 
     _slots = ("square_avg", "grad_avg", "momentum_buffer")

@@ -66,9 +66,14 @@ class SGD(Optimizer):
     @classmethod
     def from_keras(cls, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False,
                    weight_decay: float | None = None) -> "SGD":
-        """The optimizer that reproduces ``keras.optimizers.SGD`` with these (Keras-named) arguments and defaults."""
-        return cls(lr=learning_rate, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay or 0.0,
-                   lr_in_velocity=True, decoupled_weight_decay=True)
+        """The optimizer that reproduces ``keras.optimizers.SGD`` with these (Keras-named) arguments and defaults.
+
+        As in Keras, ``momentum`` must lie in [0, 1], and ``nesterov=True`` with ``momentum=0`` is plain SGD.
+        """
+        momentum = check_unit_interval("momentum", momentum, closed_right=True)
+        nesterov = check_bool("nesterov", nesterov)
+        return cls(lr=learning_rate, momentum=momentum, nesterov=nesterov and momentum > 0,
+                   weight_decay=weight_decay or 0.0, lr_in_velocity=True, decoupled_weight_decay=True)
 
     def _init_leaf(self, p: np.ndarray) -> tuple:
         return (np.zeros_like(p),)

@@ -11,7 +11,8 @@ from typing import Any
 
 from .banks import BANKS, Question
 
-__all__ = ["BANKS", "Question", "show_quiz", "to_jupyterquiz", "validate_bank", "record_answer", "RECORDED"]
+__all__ = ["BANKS", "Question", "show_quiz", "to_jupyterquiz", "validate_bank", "record_answer", "RECORDED",
+           "questions_text", "print_questions", "is_correct"]
 
 RECORDED: dict[str, Any] = {}
 """Answers recorded in this session with :func:`record_answer` (the grader collects them from submissions)."""
@@ -64,21 +65,74 @@ def to_jupyterquiz(questions: list[Question]) -> list[dict[str, Any]]:
 
 def show_quiz(chapter: str) -> None:
     """Render the chapter's quiz (call it in a notebook cell)."""
-    if chapter not in BANKS:
-        raise ValueError(f"chapter must be one of {', '.join(map(repr, sorted(BANKS)))}, got {chapter!r}")
+    _check_chapter(chapter)
     from jupyterquiz import display_quiz
 
     display_quiz(to_jupyterquiz(BANKS[chapter]), shuffle_answers=False)
 
 
+def questions_text(chapter: str) -> str:
+    """A chapter's questions as plain text, with option numbers but without answers or feedback (for graded use,
+    where jupyterquiz's instant feedback would give the answers away)."""
+    _check_chapter(chapter)
+    lines = []
+    for q in BANKS[chapter]:
+        lines.append(f"[{q['id']}] {q['question']}")
+        if q["type"] == "multiple_choice":
+            lines += [f"    {i}) {a['answer']}" for i, a in enumerate(q["answers"])]
+        else:
+            lines.append("    (answer with a number)")
+    return "\n".join(lines)
+
+
+def print_questions(chapter: str) -> None:
+    """Print :func:`questions_text` (call it in a notebook cell)."""
+    print(questions_text(chapter))
+
+
+def _check_chapter(chapter: str) -> None:
+    if chapter not in BANKS:
+        raise ValueError(f"chapter must be one of {', '.join(map(repr, sorted(BANKS)))}, got {chapter!r}")
+
+
+def _question(chapter: str, question: str) -> Question:
+    _check_chapter(chapter)
+    for q in BANKS[chapter]:
+        if q["id"] == question:
+            return q
+    raise ValueError(f"no question {question!r} in chapter {chapter!r}; ids: {[q['id'] for q in BANKS[chapter]]}")
+
+
+def is_correct(chapter: str, question: str, answer: Any) -> bool:
+    """Whether ``answer`` is right: a multiple-choice answer is the option's 0-based index (or its exact text), a
+    numeric one a number within the question's tolerance. Never raises for a malformed answer (it is just wrong)."""
+    q = _question(chapter, question)
+    if isinstance(answer, bool):
+        return False
+    if q["type"] == "numeric":
+        try:
+            value = float(answer)
+        except (TypeError, ValueError, OverflowError):
+            return False
+        return abs(value - q["answer"]) <= q["tolerance"]
+    correct = next(i for i, a in enumerate(q["answers"]) if a["correct"])
+    if type(answer) is int:
+        return answer == correct
+    return type(answer) is str and answer.strip() == q["answers"][correct]["answer"]
+
+
 def record_answer(chapter: str, question: str, answer: Any) -> None:
     """Record an answer for graded use: ``record_answer("adam", "adam-nocorr", 3.16)``.
 
-    Multiple-choice answers are given as the option's 0-based index or its text; numeric ones as numbers. The
-    instructor's grader (``python -m lessons_lib.grade``) collects the recorded answers from a submitted notebook.
+    Multiple-choice answers are given as the option's 0-based index (see :func:`print_questions`) or its text;
+    numeric ones as numbers. The instructor's grader (``python -m lessons_lib.grade``) runs the submitted notebook
+    in a sandbox and collects the answers recorded there; nothing is revealed about correctness here.
     """
-    if chapter not in BANKS or question not in {q["id"] for q in BANKS[chapter]}:
-        raise ValueError(f"no question {question!r} in chapter {chapter!r}; ids: "
-                         f"{[q['id'] for q in BANKS.get(chapter, [])]}")
+    q = _question(chapter, question)
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+        raise TypeError(f"answer must be a number (or an option's text), got {answer!r}")
+    if q["type"] == "multiple_choice" and type(answer) is int and not 0 <= answer < len(q["answers"]):
+        raise ValueError(f"answer for {chapter}/{question} must be an option number 0..{len(q['answers']) - 1}, "
+                         f"got {answer!r}")
     RECORDED[f"{chapter}/{question}"] = answer
     print(f"recorded {chapter}/{question} = {answer!r}")

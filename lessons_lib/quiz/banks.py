@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import numpy as np
@@ -12,8 +13,11 @@ Question = dict[str, Any]
 
 
 def _mc(qid: str, question: str, *options: tuple[str, bool, str]) -> Question:
+    """A multiple-choice question. The options are stored in an order drawn from the question's id (stable across
+    runs and machines), so the correct one is not always where the author wrote it."""
+    order = np.random.default_rng(zlib.crc32(qid.encode())).permutation(len(options))
     return {"id": qid, "type": "multiple_choice", "question": question,
-            "answers": [{"answer": a, "correct": c, "feedback": f} for a, c, f in options]}
+            "answers": [{"answer": a, "correct": c, "feedback": f} for a, c, f in (options[i] for i in order)]}
 
 
 def _num(qid: str, question: str, answer: float, tolerance: float, right: str, wrong: str) -> Question:
@@ -268,7 +272,7 @@ def _why_schedules() -> list[Question]:
         _num("why-spe", "A data set of 50,000 examples, batch size 128: how many updates per epoch (steps_per_epoch)?",
              float(np.ceil(50000 / 128)), 0.5, "Right: ceil(50000/128) = 391.", "steps_per_epoch = ceil(n / batch size)."),
         _num("why-decay-steps", "You want a Keras ExponentialDecay to decay every 10 epochs, with 391 updates per "
-             "epoch. What decay_steps do you pass?", 3910.0, 0.5, "Right: Keras counts updates.",
+             "epoch. What decay_steps do you pass?", 10 * float(np.ceil(50000 / 128)), 0.5, "Right: Keras counts updates.",
              "Keras schedules count batches: 10 epochs = 10 * 391 updates."),
         _mc("why-order", "In PyTorch you call scheduler.step() before optimizer.step() in every iteration. What happens?",
             ("Nothing: the order does not matter", False, "PyTorch warns: the first value is skipped."),
@@ -302,7 +306,7 @@ def _warmup() -> list[Question]:
         _num("wu-ramp", "warmup_cosine(peak 1.0, warmup_steps 10, decay_steps 90, start 0): the rate at k = 4?",
              s(4), 1e-6, "Right: a linear ramp, 4/10 of the peak.", "During warmup the rate is peak * k / warmup_steps."),
         _num("wu-total", "With Keras CosineDecay(warmup_steps=10, decay_steps=90), after how many updates does the "
-             "schedule reach its final value?", 100.0, 0.5, "Right: Keras counts warmup + decay = 100.",
+             "schedule reach its final value?", float(s.warmup_steps + s.after.T_max), 0.5, "Right: Keras counts warmup + decay = 100.",
              "Keras adds the warmup to decay_steps (optax counts it inside)."),
         _num("wu-radam", "With beta2 = 0.999, at which update t does RAdam take its first adaptive (rectified) step?",
              float(first), 0.5, "Right: rho_t first exceeds 5 at t = 6.", "RAdam needs rho_t > 5; compute rho_t for t = 5, 6."),
@@ -356,6 +360,12 @@ def _plateau() -> list[Question]:
     ]
 
 
+def _legacy_rate(lr: float, decay: float, iterations: int) -> float:
+    from ..schedules import InverseTimeDecay
+
+    return float(InverseTimeDecay.legacy_keras_decay(lr, decay)(iterations))
+
+
 def _frameworks() -> list[Question]:
     return [
         _mc("fw-order", "The correct order in a PyTorch training loop is...",
@@ -382,7 +392,7 @@ def _frameworks() -> list[Question]:
             ("The two multiply", False, "That is torch's ChainedScheduler."),
             ("The schedule is ignored", False, "No.")),
         _num("fw-legacy", "Old Keras Adam(lr=0.01, decay=0.01): the rate after 100 batches? (4 decimals)",
-             0.01 / (1 + 0.01 * 100), 5e-5, "Right: 0.01 / (1 + 0.01 * 100) = 0.005.",
+             _legacy_rate(0.01, 0.01, 100), 5e-5, "Right: 0.01 / (1 + 0.01 * 100) = 0.005.",
              "It was lr / (1 + decay * iterations), per batch."),
     ]
 

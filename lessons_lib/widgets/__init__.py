@@ -5,5 +5,6 @@
 """
 
 from .playground import compute_trajectories, playground, static_figure
+from .schedule_explorer import explorer, schedule_curves
 
-__all__ = ["compute_trajectories", "playground", "static_figure"]
+__all__ = ["compute_trajectories", "playground", "static_figure", "explorer", "schedule_curves"]
