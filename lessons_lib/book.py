@@ -12,8 +12,10 @@ from typing import Any
 __all__ = ["glue"]
 
 
-def glue(name: str, value: Any, display: bool = True) -> Any:
-    """Record ``value`` under ``name`` for the book's prose (myst-nb), and return it.
+def glue(name: str, value: Any, display: bool = True) -> None:
+    """Record ``value`` under ``name`` for the book's prose (myst-nb).
+
+    Returns nothing, so a cell that ends with ``glue(...)`` does not print the value a second time.
 
     NumPy scalars are converted to Python numbers first: myst-nb formats ``{glue:text}`name:.3f``` from the
     value's text form, which for ``np.float64`` is ``np.float64(...)`` in NumPy 2.
@@ -31,6 +33,5 @@ def glue(name: str, value: Any, display: bool = True) -> Any:
     except ImportError:  # Colab / plain Jupyter: nothing to record, just show it
         if display:
             print(f"{name} = {value!r}")
-        return value
+        return
     _glue(name, value, display=display)
-    return value

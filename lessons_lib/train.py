@@ -265,7 +265,10 @@ def fit(model: Any, optimizer: Any, X: np.ndarray, y: np.ndarray, *, epochs: int
             test_loss, _ = model.loss_and_grad(params, X_test, y_test)
             hist.epoch_test_loss.append(test_loss)
             if y_test.dtype.kind in "iu":
-                hist.epoch_test_accuracy.append(float(np.mean(model.predict(params, X_test) == y_test)))
+                pred = model.predict(params, X_test)
+                if pred.dtype.kind == "f":  # a binary model's probabilities: predict class 1 from 0.5 up
+                    pred = (pred >= 0.5).astype(y_test.dtype)
+                hist.epoch_test_accuracy.append(float(np.mean(pred == y_test)))
         if not np.isfinite(train_loss):
             hist.diverged = True
             return params, hist

@@ -11,6 +11,7 @@ import pytest
 
 from lessons_lib.exercises import build
 from lessons_lib.grade.grader import grade_submission, main
+from lessons_lib.quiz import BANKS
 
 ADAM = build.SOURCES / "adam.py"
 
@@ -33,10 +34,12 @@ def submissions(tmp_path_factory) -> dict[str, Path]:
     wrong_adam = ("def adam_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08):\n"
                   "    m = beta1 * m + (1 - beta1) * grad\n    v = beta2 * v + (1 - beta2) * grad**2\n"
                   "    return theta - lr * m / (np.sqrt(v) + eps), m, v")
+    corr = next(q for q in BANKS["adam"] if q["id"] == "adam-corr")
+    right = next(i for i, a in enumerate(corr["answers"]) if a["correct"])  # options are stored shuffled
     return {
         "honest": _write(tmp, "honest", ["from lessons_lib.quiz import record_answer",
                                          "record_answer('adam', 'adam-nocorr', 3.16)",
-                                         "record_answer('adam', 'adam-corr', 0)"]),
+                                         f"record_answer('adam', 'adam-corr', {right})"]),
         "stub": _write(tmp, "stub", [], base=student),
         "partial": _write(tmp, "partial", [wrong_adam]),
         "crash": _write(tmp, "crash", ["raise SystemExit(3)"], base=["import os\nos._exit(1)"]),

@@ -64,3 +64,25 @@ def test_clip_by_global_norm() -> None:
     assert np.isclose(np.sqrt(sum(np.sum(v**2) for v in clipped.values())), 1.0)
     same, _ = clip_by_global_norm(g, 10.0)
     assert np.array_equal(same["a"], g["a"])
+
+
+def test_fit_reports_accuracy_of_a_binary_model_from_its_probabilities() -> None:
+    """LogisticRegression.predict returns probabilities: fit must threshold them at 0.5, not compare them to 0/1."""
+    from lessons_lib.optimizers import SGD
+    from lessons_lib.problems import load_dataset
+    from lessons_lib.train import LogisticRegression, fit
+
+    data = load_dataset("breast_cancer", seed=0)
+    model = LogisticRegression(n_features=data.X_train.shape[1])
+    params, hist = fit(model, SGD(lr=0.1), data.X_train, data.y_train, epochs=5, batch_size=32, seed=0,
+                       X_test=data.X_test, y_test=data.y_test)
+    expected = np.mean((model.predict(params, data.X_test) >= 0.5) == data.y_test)
+    assert hist.epoch_test_accuracy[-1] == pytest.approx(expected)
+    assert hist.epoch_test_accuracy[-1] > 0.9
+
+
+def test_glue_returns_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """A cell ending in glue(...) must not echo the value (it used to be returned, and printed by Jupyter)."""
+    from lessons_lib.book import glue
+
+    assert glue("x", np.float64(1.5), display=False) is None

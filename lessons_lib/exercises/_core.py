@@ -237,9 +237,7 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, tru
     start = time.monotonic()
     try:
         try:
-            if trusted:  # the grader's proxy: the sandbox and the proxy enforce the limits
-                pass
-            elif on_main:
+            if on_main:
                 old_handler = signal.signal(signal.SIGALRM, on_alarm)
                 signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
             else:
@@ -258,7 +256,7 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, tru
                 out.tampered = "switched off the checker's monitoring (sys.setprofile)"
             sys.setprofile(old_profile)
             sys.settrace(old_trace)
-            if on_main and not trusted:
+            if on_main:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old_handler if old_handler is not None else signal.SIG_DFL)
     except _Timeout:
