@@ -6,6 +6,8 @@
 # Write each function, run its cell, then run the check below it. The check runs your function on
 # public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
 # solution follows each exercise: try first!
+#
+# These exercises go with the chapter [Warmup](../book/part2/10_warmup.ipynb).
 
 # %% remove-cell
 # Setup: runs locally and in Colab (where it first installs the course library).
