@@ -85,5 +85,9 @@ def check_grads(params: Any, grads: Any, path: str = "") -> None:
     if not np.issubdtype(g.dtype, np.number) or np.issubdtype(g.dtype, np.complexfloating):
         raise TypeError(f"{where} must be real numbers, got dtype {g.dtype}")
     if not np.all(np.isfinite(g)):
-        bad = int(np.size(g) - np.count_nonzero(np.isfinite(g)))
-        raise ValueError(f"{where} must be finite, got {bad} non-finite value(s) (nan or inf)")
+        finite = np.isfinite(g)
+        bad = int(np.size(g) - np.count_nonzero(finite))
+        first = tuple(int(i) for i in np.argwhere(~finite)[0]) if g.ndim else ()
+        at = f", the first at index {first[0] if len(first) == 1 else first}" if first else ""
+        raise ValueError(f"{where} must be finite, got {bad} non-finite value(s) (nan or inf){at}: "
+                         f"{float(g[first] if first else g.item())!r}")

@@ -268,3 +268,24 @@ def test_update_is_pure_and_keeps_shape_and_dtype_for_any_shape(opt, shape, dtyp
     new, _ = opt.update(params, grads, state)
     assert repr((params, grads, state)) == before
     assert new["a"].shape == shape and new["a"].dtype == dtype and new["b"]["c"].dtype == dtype
+
+
+def test_non_finite_gradient_message_shows_where_and_what() -> None:
+    params = {"w": np.zeros((2, 3))}
+    grads = {"w": np.array([[1.0, 2.0, 3.0], [4.0, np.inf, np.nan]])}
+    with pytest.raises(ValueError, match=re.escape("grads['w'] must be finite, got 2 non-finite value(s) (nan or inf), "
+                                                   "the first at index (1, 1): inf")):
+        SGD(lr=0.1).update(params, grads, SGD(lr=0.1).init(params))
+
+
+@pytest.mark.parametrize("made_by, used_by, slot", [
+    (Adam(), Adam(amsgrad=True), "max_exp_avg_sq"),
+    (RMSprop(), RMSprop(centered=True), "grad_avg['w']"),
+    (RMSprop(), RMSprop(momentum=0.9), "momentum_buffer['w']"),
+])
+def test_a_state_missing_a_slot_the_settings_need_is_named(made_by, used_by, slot: str) -> None:
+    """A state from init() of other settings (an unused slot left None) must not reach NumPy as a TypeError."""
+    params = {"w": np.zeros(2)} if "['w']" in slot else np.zeros(2)
+    grads = {"w": np.ones(2)} if isinstance(params, dict) else np.ones(2)
+    with pytest.raises(ValueError, match=re.escape(f"state.{slot} is None, but")):
+        used_by.update(params, grads, made_by.init(params))

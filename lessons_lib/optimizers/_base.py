@@ -79,8 +79,9 @@ class Optimizer:
                 f"state must be the {self._state_class.__name__} returned by init() or update(), "
                 f"got {type(state).__name__}"
             )
-        for name in self._slots:
-            _check_slot(name, getattr(state, name), params)
+        used = self._init_leaf(np.zeros(()))  # which slots these settings use (None: unused)
+        for name, probe in zip(self._slots, used):
+            _check_slot(name, getattr(state, name), params, needed=probe is not None, owner=self)
         t = state.step + 1
         lr = self.learning_rate(t - 1)
         extra = self._step_extra(state, t)
@@ -142,18 +143,21 @@ def check_betas(betas: Any) -> tuple[float, float]:
     return (check_unit_interval("betas[0]", betas[0]), check_unit_interval("betas[1]", betas[1]))
 
 
-def _check_slot(name: str, slot: Any, params: Any, path: str = "") -> None:
-    """A state slot must have the structure and shapes of ``params`` (or be None, for an unused slot)."""
-    if slot is None:
-        return
+def _check_slot(name: str, slot: Any, params: Any, path: str = "", needed: bool = False, owner: Any = None) -> None:
+    """A state slot must have the structure and shapes of ``params``; None only where the settings leave it unused."""
     where = f"state.{name}{path}"
+    if slot is None:
+        if needed:
+            raise ValueError(f"{where} is None, but {owner!r} needs it; the state must come from init() of an "
+                             "optimizer with these settings")
+        return
     hint = "; the state must come from init() or update() on parameters of this structure and shape"
     if isinstance(params, dict):
         if not isinstance(slot, dict) or set(slot) != set(params):
             got = sorted(slot) if isinstance(slot, dict) else type(slot).__name__
             raise ValueError(f"{where} does not match params: expected keys {sorted(params)}, got {got}{hint}")
         for key in params:
-            _check_slot(name, slot[key], params[key], f"{path}[{key!r}]")
+            _check_slot(name, slot[key], params[key], f"{path}[{key!r}]", needed, owner)
         return
     shape = np.shape(slot)
     if isinstance(slot, dict) or shape != params.shape:
