@@ -24,7 +24,7 @@ def main() -> None:
     print("| submission (solutions) | exercises | score | median s |")
     print("|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
-        for source in sorted(build.SOURCES.glob("*.py")):
+        for source in build.sources(build.find_root()):
             path = Path(tmp) / f"{source.stem}.ipynb"
             nbformat.write(build.build(source, "solution"), path)
             reports = [grade_submission(path) for _ in range(args.repeats)]

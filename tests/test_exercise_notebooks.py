@@ -14,7 +14,8 @@ from lessons_lib.exercises import EXERCISES, Result
 from lessons_lib.exercises import build
 from lessons_lib.quiz import BANKS
 
-SOURCES = sorted(build.SOURCES.glob("*.py"))
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = build.sources(REPO)  # an error (not an empty list) if the repository layout is absent
 
 
 def run_cells(nb) -> list[Result]:
@@ -40,8 +41,22 @@ def run_cells(nb) -> list[Result]:
 
 
 def test_committed_notebooks_match_the_generator() -> None:
-    assert build.main(["--check"]) == 0
-    assert sorted(p.stem for p in build.OUT.glob("*.ipynb")) == [s.stem for s in SOURCES]
+    assert len(SOURCES) >= 13
+    assert build.main(["--check", "--root", str(REPO)]) == 0
+    assert sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb")) == [s.stem for s in SOURCES]
+
+
+def test_generator_finds_this_repository_from_inside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO / "book")
+    assert build.find_root() == REPO
+
+
+def test_generator_refuses_a_folder_without_sources(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(FileNotFoundError, match="has no exercises/source"):
+        build.sources(tmp_path)
+    with pytest.raises(SystemExit):
+        build.main(["--check", "--root", str(tmp_path)])
+    assert "has no exercises/source" in capsys.readouterr().err
 
 
 def test_every_exercise_appears_in_exactly_one_notebook() -> None:
@@ -82,7 +97,7 @@ def _solution_lines(source: Path) -> list[str]:
 
 
 def test_instructor_version_has_no_solutions(tmp_path: Path) -> None:
-    build.main(["--no-solutions", "--out", str(tmp_path)])
+    build.main(["--no-solutions", "--root", str(REPO), "--out", str(tmp_path)])
     assert sorted(p.stem for p in tmp_path.glob("*.ipynb")) == [s.stem for s in SOURCES]
     for source in SOURCES:
         text = (tmp_path / f"{source.stem}.ipynb").read_text()

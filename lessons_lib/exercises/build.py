@@ -13,6 +13,10 @@ Usage::
     python -m lessons_lib.exercises.build                 # write exercises/*.ipynb (student versions, with solutions collapsed)
     python -m lessons_lib.exercises.build --no-solutions  # for instructors: student versions without any solution
     python -m lessons_lib.exercises.build --check         # exit 1 if the committed notebooks differ from the sources
+
+The sources live in the repository, not in the installed package: the repository is the one given with
+``--root``, else the one around the package (an editable install), else the current folder or one above it
+that has ``exercises/source``. Without one, the command stops with an error rather than checking nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ROOT / "exercises" / "source"
-OUT = ROOT / "exercises"
+SOURCE_DIR = Path("exercises") / "source"
+OUT_DIR = Path("exercises")
 _BLOCK = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*# END SOLUTION\n?", re.M | re.S)
 
 
@@ -83,10 +86,32 @@ def build(source: Path, version: str = "student", solutions: bool = True) -> nbf
     return _notebook(cells)
 
 
-def write_all(out: Path = OUT, solutions: bool = True) -> list[Path]:
+def find_root(start: Path | None = None) -> Path:
+    """The repository whose ``exercises/source`` holds the exercise sources (see the module docstring)."""
+    here = Path(__file__).resolve().parents[2]
+    cwd = Path.cwd() if start is None else Path(start).resolve()
+    for candidate in (here, cwd, *cwd.parents):
+        if any((candidate / SOURCE_DIR).glob("*.py")):
+            return candidate
+    raise FileNotFoundError(
+        f"no exercises/source/*.py found around the installed package ({here}) nor in {cwd} or above it; "
+        "run this from the course repository or pass --root")
+
+
+def sources(root: Path) -> list[Path]:
+    """The exercise sources of the repository ``root``, sorted; an error if there are none."""
+    found = sorted((Path(root) / SOURCE_DIR).glob("*.py"))
+    if not found:
+        raise FileNotFoundError(f"root={str(root)!r} has no {SOURCE_DIR}/*.py (is it the course repository?)")
+    return found
+
+
+def write_all(out: Path, solutions: bool = True, root: Path | None = None) -> list[Path]:
+    """Write the student notebook of every source of ``root`` into ``out``."""
+    root = find_root() if root is None else Path(root)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sorted(SOURCES.glob("*.py")):
+    for source in sources(root):
         path = out / f"{source.stem}.ipynb"
         nbformat.write(build(source, "student", solutions), path)
         written.append(path)
@@ -96,22 +121,29 @@ def write_all(out: Path = OUT, solutions: bool = True) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the exercise notebooks from exercises/source/.")
     parser.add_argument("--no-solutions", action="store_true", help="omit the collapsed solutions (instructors)")
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: exercises/)")
+    parser.add_argument("--root", type=Path, default=None, help="the course repository (default: found, see above)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/exercises/)")
     parser.add_argument("--check", action="store_true", help="fail if committed notebooks differ from the sources")
     args = parser.parse_args(argv)
+    try:
+        root = find_root() if args.root is None else Path(args.root)
+        sources(root)
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
+    out = root / OUT_DIR if args.out is None else args.out
     if args.check:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            fresh = {p.name: p.read_bytes() for p in write_all(Path(tmp))}
+            fresh = {p.name: p.read_bytes() for p in write_all(Path(tmp), root=root)}
         stale = [name for name, data in fresh.items()
-                 if not (OUT / name).exists() or (OUT / name).read_bytes() != data]
+                 if not (out / name).exists() or (out / name).read_bytes() != data]
         if stale:
             print("out of date (run python -m lessons_lib.exercises.build):", ", ".join(stale))
             return 1
         print("exercise notebooks match their sources")
         return 0
-    for path in write_all(args.out, solutions=not args.no_solutions):
+    for path in write_all(out, solutions=not args.no_solutions, root=root):
         print("wrote", path)
     return 0
 
