@@ -9,6 +9,7 @@ notebooks to nbmake's own plugin instead (nothing is saved). Deselect notebooks 
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from pathlib import Path
@@ -42,9 +43,16 @@ class ExecutedNotebook(NotebookItem):
         source = Path(self.filename).resolve()
         if config._nbexec_fingerprint is None:  # type: ignore[attr-defined]
             config._nbexec_fingerprint = nbexec.fingerprint()  # type: ignore[attr-defined]
+        # The kernel inherits this process's environment; a non-interactive MPLBACKEND (set by a user or a tool)
+        # would leave the executed notebook, and so the book, without figures.
+        backend = os.environ.pop("MPLBACKEND", None)
         start = time.perf_counter()
-        result = NotebookRun(source, option.nbmake_timeout, verbose=bool(option.verbose),
-                             kernel=option.nbmake_kernel).execute()
+        try:
+            result = NotebookRun(source, option.nbmake_timeout, verbose=bool(option.verbose),
+                                 kernel=option.nbmake_kernel).execute()
+        finally:
+            if backend is not None:
+                os.environ["MPLBACKEND"] = backend
         seconds = time.perf_counter() - start
         inside = nbexec.ROOT in source.parents
         if result.error is not None:
