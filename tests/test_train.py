@@ -86,3 +86,16 @@ def test_glue_returns_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     from lessons_lib.book import glue
 
     assert glue("x", np.float64(1.5), display=False) is None
+
+
+def test_checked_with_names_the_installed_versions() -> None:
+    import importlib.metadata
+    import platform
+
+    from lessons_lib.book import checked_with, versions
+
+    v = versions()
+    assert v["Python"] == platform.python_version()
+    assert v["NumPy"] == importlib.metadata.version("numpy")
+    text = checked_with().data
+    assert text.startswith("*The comparisons on this page were run with Python ") and f"NumPy {v['NumPy']}" in text
