@@ -83,6 +83,9 @@ def record(source: Path, nb: Any, seconds: float, run_id: str, fp: str) -> Path:
     import nbformat
 
     source = Path(source).resolve()
+    # Saved ipywidgets state is useless in the static book (the widgets need a kernel; the book shows static and
+    # precomputed figures instead) and makes myst-nb load the widget manager from a CDN: drop it.
+    nb.metadata.pop("widgets", None)
     nb.metadata[KEY] = {"source_sha256": _sha256(source.read_bytes()), "fingerprint": fp,
                         "seconds": round(seconds, 2), "run_id": run_id}
     out = executed_path(source)
