@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .._checks import check_int
+from ..problems import Objective
 from .playground import _objective, _start, compute_trajectories
 from .schedule_explorer import make_schedule
 
@@ -61,7 +62,7 @@ def grid_index(sizes: Sequence[int], positions: Sequence[int]) -> int:
     return index
 
 
-def trajectory_grid(objective: str, optimizer: str, grid: Mapping[str, Sequence[Any]], steps: int = 100,
+def trajectory_grid(objective: str | Objective, optimizer: str, grid: Mapping[str, Sequence[Any]], steps: int = 100,
                     start: Sequence[float] | None = None) -> dict[str, Any]:
     """Trajectories of ``optimizer`` on ``objective`` for every combination of the hyperparameters in ``grid``.
 
@@ -147,7 +148,7 @@ def _initial(data: Mapping[str, Any], initial: Mapping[str, Any] | None) -> list
     return positions
 
 
-def playground_figure(objective: str, optimizer: str, grid: Mapping[str, Sequence[Any]], steps: int = 100,
+def playground_figure(objective: str | Objective, optimizer: str, grid: Mapping[str, Sequence[Any]], steps: int = 100,
                       start: Sequence[float] | None = None, initial: Mapping[str, Any] | None = None,
                       data: Mapping[str, Any] | None = None) -> Any:
     """Contour map with the trajectory (left) and ``f - f*`` per update (right), one slider per grid parameter.
