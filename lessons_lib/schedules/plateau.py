@@ -212,12 +212,12 @@ class ReduceLROnPlateau:
         """``keras.callbacks.ReduceLROnPlateau`` with the same settings (Keras counting, absolute threshold only)."""
         from ._base import NoEquivalentError
 
-        if self.counting != "keras" or self.threshold_mode != "abs":
-            raise NoEquivalentError("keras.callbacks.ReduceLROnPlateau counts like counting='keras' and its "
-                                    "min_delta is absolute (threshold_mode='abs'); use ReduceLROnPlateau.from_keras")
         if self._groups:
             raise NoEquivalentError("keras.callbacks.ReduceLROnPlateau has one min_lr for the whole optimizer; "
                                     "per-group lr/min_lr lists are torch's")
+        if self.counting != "keras" or self.threshold_mode != "abs":
+            raise NoEquivalentError("keras.callbacks.ReduceLROnPlateau counts like counting='keras' and its "
+                                    "min_delta is absolute (threshold_mode='abs'); use ReduceLROnPlateau.from_keras")
         from .._lazy import import_keras
 
         keras = import_keras()
