@@ -86,6 +86,10 @@ class CosineWarmRestarts(Schedule):
     * ``"torch_epoch"``: torch's arithmetic when an epoch is passed, ``step(epoch)``:
       ``n = int(math.log(epoch / T_0 * (T_mult - 1) + 1, T_mult))``, with the same kind of miss.
 
+    How Keras is *called* matters too: on an array of steps TensorFlow's vectorised logarithm rounds differently
+    from its scalar one (with :math:`T_0 = 7`, :math:`T_{\text{mult}} = 3` it also misses the restarts at
+    :math:`k = 7, 28, 280`). ``"keras"`` follows one-step-at-a-time calls, which is what a Keras optimizer makes.
+
     Equivalents: torch ``CosineAnnealingWarmRestarts`` needs :math:`d = 1` and an integer :math:`T_{\text{mult}}`
     (otherwise ``LambdaLR``); Keras ``CosineDecayRestarts(lr, n T_0, t_mul, m_mul, alpha=η_min/η)`` is exact for
     ``restart_arithmetic="keras"`` (any :math:`T_{\text{mult}} \ge 1`, e.g. 1.5); for the other arithmetics
@@ -141,8 +145,7 @@ class CosineWarmRestarts(Schedule):
                 i = np.floor(f)
                 return i, f - i
             tm = float(tm)
-            ratio = _elementwise(math.log, 1.0 - f * (1.0 - tm)) / math.log(tm)
-            i = np.floor(ratio)
+            i = np.floor(_log_ratio(1.0 - f * (1.0 - tm), tm))
             sum_r = (1.0 - tm**i) / (1.0 - tm)
             return i, (f - sum_r) / tm**i
         epoch = (k // n) + (k % n) / n  # torch: scheduler.step(epoch + i / iters)
@@ -194,10 +197,18 @@ class CosineWarmRestarts(Schedule):
             m_mul=np.float64(self.peak_decay), alpha=np.float64(self.eta_min / self.lr))
 
 
-def _elementwise(fn: Any, x: np.ndarray) -> np.ndarray:
-    """``fn`` (a scalar ``math`` function, i.e. the C library's) applied to each element, as a float64 array."""
+def _log_ratio(x: np.ndarray, base: float) -> np.ndarray:
+    """``log(x) / log(base)`` rounded as the C library's ``log`` (``math.log``) rounds it, element by element.
+
+    NumPy's vectorised ``log`` may differ from it in the last bit, which only matters where the ratio is within
+    rounding of an integer (at a restart); those elements are recomputed with ``math.log``.
+    """
     x = np.asarray(x, dtype=np.float64)
-    return np.array([fn(float(v)) for v in x.ravel()], dtype=np.float64).reshape(x.shape)
+    r = np.log(x) / math.log(base)
+    near = np.abs(r - np.round(r)) < 1e-9
+    if near.any():
+        r[near] = [math.log(v) / math.log(base) for v in x[near].tolist()]
+    return r
 
 
 def _torch_epoch_position(epoch: np.ndarray, T_0: int, T_mult: float) -> tuple[np.ndarray, np.ndarray]:
