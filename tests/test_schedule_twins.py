@@ -166,3 +166,33 @@ def test_keras_non_integer_t_mul() -> None:
         "keras.optimizers.schedules.CosineDecayRestarts"].bound
     with pytest.raises(ValueError, match="T_mult must be a number >= 1"):
         S.CosineWarmRestarts(0.1, T_0=10, T_mult=0.5)
+
+
+def test_keras_learning_rate_scheduler_callback_applies_the_schedule_per_epoch() -> None:
+    import keras
+
+    class _Model:
+        pass
+
+    s = S.StepDecay(0.1, step_size=3, gamma=0.5)
+    floatx = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        model = _Model()
+        model.optimizer = keras.optimizers.SGD(learning_rate=1.0)
+        cb = s.keras_callback()
+        cb.set_model(model)
+        used = []
+        for epoch in range(20):
+            cb.on_epoch_begin(epoch)
+            used.append(float(model.optimizer.learning_rate.numpy()))
+    finally:
+        keras.config.set_floatx(floatx)
+    assert rel_err(s(np.arange(20)), used) <= COVERAGE["keras.callbacks.LearningRateScheduler"].bound
+
+
+@pytest.mark.parametrize("arithmetic", ["exact", "keras", "torch_epoch"])
+def test_every_restart_arithmetic_keeps_the_schedule_contract(arithmetic: str) -> None:
+    s = S.CosineWarmRestarts(0.1, T_0=7, T_mult=3, eta_min=0.001, steps_per_epoch=2, restart_arithmetic=arithmetic)
+    assert isinstance(s(5), float) and s(np.arange(40).reshape(5, 8)).shape == (5, 8)
+    assert [s(int(k)) for k in range(40)] == list(s(np.arange(40)))

@@ -204,11 +204,12 @@ def _log_ratio(x: np.ndarray, base: float) -> np.ndarray:
     rounding of an integer (at a restart); those elements are recomputed with ``math.log``.
     """
     x = np.asarray(x, dtype=np.float64)
-    r = np.log(x) / math.log(base)
+    flat = x.reshape(-1)
+    r = np.log(flat) / math.log(base)
     near = np.abs(r - np.round(r)) < 1e-9
     if near.any():
-        r[near] = [math.log(v) / math.log(base) for v in x[near].tolist()]
-    return r
+        r[near] = [math.log(v) / math.log(base) for v in flat[near].tolist()]
+    return r.reshape(x.shape)
 
 
 def _torch_epoch_position(epoch: np.ndarray, T_0: int, T_mult: float) -> tuple[np.ndarray, np.ndarray]:
