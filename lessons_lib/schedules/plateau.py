@@ -73,6 +73,7 @@ class ReduceLROnPlateau:
             compare = "float32" if int(np.__version__.split(".")[0]) >= 2 else "float64"
         self.min_lr_compare = compare
         self.keras_mode = self.mode  # what keras_callback passes as mode (from_keras may keep "auto")
+        self.monitor = "val_loss"  # the metric keras_callback watches by default (from_keras sets it)
         self.best: float | None = None
         self.num_bad = 0
         self.cooldown_counter = 0
@@ -106,7 +107,7 @@ class ReduceLROnPlateau:
         out = cls(learning_rate, mode=resolved, factor=factor, patience=patience, threshold=min_delta,
                   threshold_mode="abs", cooldown=cooldown, min_lr=min_lr, counting="keras",
                   min_lr_compare=min_lr_compare)
-        out.keras_mode = mode
+        out.keras_mode, out.monitor = mode, monitor
         return out
 
     def is_improvement(self, metric: float) -> bool:
@@ -208,7 +209,7 @@ class ReduceLROnPlateau:
             optimizer, mode=self.mode, factor=self.factor, patience=self.patience, threshold=self.threshold,
             threshold_mode=self.threshold_mode, cooldown=self.cooldown, min_lr=self.min_lr, eps=self.eps)
 
-    def keras_callback(self, monitor: str = "val_loss") -> Any:
+    def keras_callback(self, monitor: str | None = None) -> Any:
         """``keras.callbacks.ReduceLROnPlateau`` with the same settings (Keras counting, absolute threshold only)."""
         from ._base import NoEquivalentError
 
@@ -221,7 +222,7 @@ class ReduceLROnPlateau:
         from .._lazy import import_keras
 
         keras = import_keras()
-        return keras.callbacks.ReduceLROnPlateau(monitor=monitor, mode=self.keras_mode, factor=self.factor,
+        return keras.callbacks.ReduceLROnPlateau(monitor=monitor or self.monitor, mode=self.keras_mode, factor=self.factor,
                                                  patience=self.patience, min_delta=self.threshold,
                                                  cooldown=self.cooldown, min_lr=self.min_lr)
 
