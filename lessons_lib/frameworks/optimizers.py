@@ -3,7 +3,9 @@
 ``torch_optimizer(opt, params)`` and ``keras_optimizer(opt)`` build the framework optimizer that computes what
 ``opt`` computes, or raise :class:`~lessons_lib.schedules._base.NoEquivalentError` saying which switch has no
 counterpart. ``run_numpy``/``run_torch``/``run_keras`` apply the same gradients in each framework (float64) and
-return the trajectories, which is what the book's "the three frameworks agree" cells compare.
+return the trajectories, which is what the book's "the three frameworks agree" cells compare;
+``run_lbfgs_numpy``/``run_lbfgs_torch`` do the same for L-BFGS, which takes ``fun(params) -> (loss, grad)``
+(torch's closure) instead of one gradient per update. ``run_torch`` hands ``SparseAdam`` sparse gradients.
 
 One trap when comparing with Keras on the TensorFlow backend: Keras casts Python-float hyperparameters such as
 ``momentum``, ``beta_1``, ``beta_2`` and ``epsilon`` with ``ops.cast(x, variable.dtype)``, and TensorFlow first
@@ -136,6 +138,9 @@ def keras_optimizer(opt: Optimizer) -> Any:
     naming the switch that differs.
     """
     keras = import_keras()
+    if isinstance(opt, ASGD):
+        raise _no("Keras 3 has no ASGD; the nearest is keras.optimizers.SGD with use_ema=True, which averages "
+                  "with a fixed exponential weight instead of ASGD's 1/(t - t0).")
     wd = getattr(opt, "weight_decay", 0.0)
     if wd > 0 and not getattr(opt, "decoupled_weight_decay", False):
         raise _no("Keras's weight_decay is always decoupled (theta -= lr * wd * theta); L2 weight decay added to "
@@ -184,9 +189,6 @@ def keras_optimizer(opt: Optimizer) -> Any:
             l1_regularization_strength=opt.l1_regularization_strength,
             l2_regularization_strength=opt.l2_regularization_strength,
             l2_shrinkage_regularization_strength=opt.l2_shrinkage_regularization_strength, beta=opt.beta, **kw)
-    if isinstance(opt, ASGD):
-        raise _no("Keras 3 has no ASGD; the nearest is keras.optimizers.SGD with use_ema=True, which averages "
-                  "with a fixed exponential weight instead of ASGD's 1/(t - t0).")
     if isinstance(opt, Rprop):
         raise _no("Keras 3 has no Rprop (sign-based steps with adaptive per-coordinate sizes); "
                   "the nearest sign-based optimizer is keras.optimizers.Lion.")

@@ -168,7 +168,7 @@ class CosineWarmRestarts(Schedule):
                                                                      eta_min=self.eta_min)
         return FractionalEpochStepper(sched, self.steps_per_epoch)
 
-    def keras_schedule(self, horizon: int = 1_000_000) -> Any:
+    def keras_schedule(self, horizon: int = 100_000) -> Any:
         """Keras ``CosineDecayRestarts``. Exact for ``restart_arithmetic="keras"``; for the others, returned only if
         Keras finds the same cycle for every update ``k < horizon``, else :class:`NoEquivalentError` names the
         first update where it does not."""
