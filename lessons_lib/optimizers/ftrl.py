@@ -1,4 +1,4 @@
-r"""FTRL-Proximal: per-coordinate adaptive steps with L1/L2 regularisation in closed form (``keras.optimizers.Ftrl``)."""
+r"""FTRL-Proximal: adaptive per-coordinate steps, L1/L2 regularisation in closed form (``keras.optimizers.Ftrl``)."""
 
 from __future__ import annotations
 

@@ -151,7 +151,8 @@ class LBFGS:
     def init(self, params: Any) -> LBFGSState:
         """The empty state (no curvature pairs yet)."""
         if not isinstance(params, np.ndarray) or params.dtype.kind != "f":
-            raise TypeError(f"params must be a floating-point ndarray (L-BFGS works on one flat vector), got {params!r}")
+            raise TypeError("params must be a floating-point ndarray (L-BFGS works on one flat vector), "
+                            f"got {params!r}")
         return LBFGSState(0, 0, None, None, (), (), (), 1.0, None, None)
 
     def step(self, params: np.ndarray, fun: Fun, state: LBFGSState) -> tuple[np.ndarray, LBFGSState, float]:

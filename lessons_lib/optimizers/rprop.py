@@ -26,7 +26,7 @@ class Rprop(Optimizer):
 
     .. math::
 
-        f_t &= \eta_+ \text{ if } g_t p_{t-1} > 0, \quad \eta_- \text{ if } g_t p_{t-1} < 0, \quad 1 \text{ otherwise} \\
+        f_t &= \eta_+ \ (g_t p_{t-1} > 0), \quad \eta_- \ (g_t p_{t-1} < 0), \quad 1 \ \text{(otherwise)} \\
         s_t &= \operatorname{clip}(s_{t-1} f_t,\ s_{\min},\ s_{\max}) \\
         g_t &\leftarrow 0 \text{ where } f_t = \eta_- \quad \text{(after a sign change: no step, and no sign next time)} \\
         \theta_t &= \theta_{t-1} - \operatorname{sign}(g_t)\, s_t, \qquad p_t = g_t

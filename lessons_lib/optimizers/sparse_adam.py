@@ -34,8 +34,9 @@ class SparseAdam(Optimizer):
             \frac{m_{t,i}}{\sqrt{v_{t,i}} + \epsilon}
 
     and every other coordinate keeps its :math:`m`, :math:`v` and :math:`\theta` (dense Adam would decay
-    their moments and keep moving them). The step count :math:`t` is shared by the whole tensor and counts every
-    update, even one whose gradient is all zeros. Note that :math:`\epsilon` is added to :math:`\sqrt{v}`,
+    their moments and keep moving them). One case a dense array cannot express: a zero that torch's sparse
+    gradient *stores* explicitly is updated there (its moments decay) and left alone here. The step count
+    :math:`t` is shared by the whole tensor and counts every update, even one whose gradient is all zeros. Note that :math:`\epsilon` is added to :math:`\sqrt{v}`,
     not to :math:`\sqrt{\hat v}` as in ``torch.optim.Adam``: SparseAdam uses the "epsilon hat" form of Keras's
     Adam. No weight decay (it would touch every coordinate). Keras 3 has no SparseAdam.
     """

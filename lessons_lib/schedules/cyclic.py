@@ -320,7 +320,8 @@ class Cyclic(Schedule):
         return torch.optim.lr_scheduler.CyclicLR(
             optimizer, base_lr=self.base_lr, max_lr=self.max_lr, step_size_up=self.step_size_up,
             step_size_down=self.step_size_down, mode=self.mode, gamma=self.gamma, scale_fn=self.scale_fn,
-            scale_mode=self.scale_mode, cycle_momentum=self.cycle_momentum, base_momentum=self.base_momentum, max_momentum=self.max_momentum)
+            scale_mode=self.scale_mode, cycle_momentum=self.cycle_momentum, base_momentum=self.base_momentum,
+            max_momentum=self.max_momentum)
 
     def keras_schedule(self) -> Any:
         raise NoEquivalentError(

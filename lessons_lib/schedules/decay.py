@@ -1,4 +1,5 @@
-r"""Decay schedules: constant, multiplicative, step, multi-step, exponential, inverse-time, polynomial, piecewise-constant, lambda.
+r"""Decay schedules: constant, multiplicative, step, multi-step, exponential, inverse-time, polynomial,
+piecewise-constant, lambda.
 
 Every schedule is a function of the 0-based update index :math:`k` (update :math:`t = k+1` uses
 :math:`\eta_k`). To decay per epoch instead, wrap it: ``per_epoch(StepDecay(...), steps_per_epoch)``.
@@ -27,7 +28,8 @@ def _f64(x: float) -> np.float64:
 class Constant(Schedule):
     r"""A constant rate, optionally scaled by ``factor`` for the first ``total_iters`` updates (torch ``ConstantLR``):
 
-    .. math:: \eta_k = \eta\,\text{factor} \ \ (k < \text{total\_iters}), \qquad \eta_k = \eta \ \ (k \ge \text{total\_iters})
+    .. math:: \eta_k = \eta\,\text{factor} \ \ (k < K), \qquad \eta_k = \eta \ \ (k \ge K), \qquad
+        K = \text{total\_iters}
     """
 
     def __init__(self, lr: float, factor: float = 1.0, total_iters: int = 0) -> None:

@@ -222,9 +222,9 @@ class ReduceLROnPlateau:
         from .._lazy import import_keras
 
         keras = import_keras()
-        return keras.callbacks.ReduceLROnPlateau(monitor=monitor or self.monitor, mode=self.keras_mode, factor=self.factor,
-                                                 patience=self.patience, min_delta=self.threshold,
-                                                 cooldown=self.cooldown, min_lr=self.min_lr)
+        return keras.callbacks.ReduceLROnPlateau(monitor=monitor or self.monitor, mode=self.keras_mode,
+                                                 factor=self.factor, patience=self.patience,
+                                                 min_delta=self.threshold, cooldown=self.cooldown, min_lr=self.min_lr)
 
     def __repr__(self) -> str:
         return (f"ReduceLROnPlateau(lr={self.lr!r}, min_lr={self.min_lr!r}, mode={self.mode!r}, factor={self.factor!r}, "
