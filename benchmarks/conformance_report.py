@@ -99,6 +99,25 @@ def main() -> None:
         print(f"| {name} | {et:.1e} | {ek} |")
     print(f"\nworst optimizer error: torch {worst['torch']:.1e}, keras {worst['keras']:.1e}")
 
+    from lessons_lib.frameworks import COVERAGE, run_lbfgs_numpy, run_lbfgs_torch
+
+    tw = _load("test_optimizer_twins")
+    print(f"\nOptimizer twins of the parity issue ({tw.STEPS} float64 updates; L-BFGS: every iteration of its calls)\n")
+    print("| framework class | case | worst error | bound in COVERAGE |")
+    print("|---|---|---:|---:|")
+    for name in sorted(tw.TORCH_CASES):
+        key, opt, g = tw.TORCH_CASES[name]
+        e = tw.worst_error(run_numpy(opt, tw.THETA0, g, tw.STEPS), run_torch(opt, tw.THETA0, g, tw.STEPS))
+        print(f"| {key} | {name} | {e:.1e} | {COVERAGE[key].bound:.0e} |")
+    for name in sorted(tw.LBFGS_CASES):
+        opt, fun, x0, calls = tw.LBFGS_CASES[name]
+        e = tw.worst_error(run_lbfgs_numpy(opt, x0, fun, calls), run_lbfgs_torch(opt, x0, fun, calls))
+        print(f"| torch.optim.LBFGS | {name}, {calls} calls of step | {e:.1e} | {COVERAGE['torch.optim.LBFGS'].bound:.0e} |")
+    for name in sorted(tw.KERAS_CASES):
+        opt = tw.KERAS_CASES[name]
+        e = tw.worst_error(run_numpy(opt, tw.THETA0, tw.grad_fn, tw.STEPS), run_keras(opt, tw.THETA0, tw.grad_fn, tw.STEPS))
+        print(f"| keras.optimizers.Ftrl | {name} | {e:.1e} | {COVERAGE['keras.optimizers.Ftrl'].bound:.0e} |")
+
 
 if __name__ == "__main__":
     main()

@@ -65,7 +65,8 @@ def test_notebook_outputs_are_stripped(path: Path) -> None:
 def test_notebook_starts_with_title_then_colab_setup(path: Path) -> None:
     nb = json.loads(path.read_text())
     first = "".join(nb["cells"][0]["source"])
-    assert nb["cells"][0]["cell_type"] == "markdown" and re.match(r"# \S", first), "first cell must be the '# Title'"
+    assert nb["cells"][0]["cell_type"] == "markdown" and re.match(r"(\([\w-]+\)=\n)?# \S", first), \
+        "first cell must be the '# Title' (after an optional MyST label line)"
     assert len(re.findall(r"^# ", "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"),
                           flags=re.M)) == 1, "exactly one top-level heading (the page title)"
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]

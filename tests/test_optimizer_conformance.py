@@ -27,10 +27,11 @@ import numpy as np
 import pytest
 
 from lessons_lib.frameworks import keras_rounded, run_keras, run_numpy, run_torch
+from lessons_lib.frameworks.coverage import OPTIMIZER_TOL
 from lessons_lib.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, NAdam, RAdam, RMSprop
 
 STEPS = 500
-TOL = 1e-10
+TOL = OPTIMIZER_TOL  # the bound lessons_lib.frameworks.COVERAGE states for every optimizer twin
 DIM = 7
 _RNG = np.random.default_rng(20261122)
 NOISE = _RNG.standard_normal((STEPS + 1, DIM)) * np.logspace(-6, 1, DIM)

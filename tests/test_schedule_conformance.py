@@ -15,8 +15,10 @@ import pytest
 
 from lessons_lib import schedules as S
 
+from lessons_lib.frameworks.coverage import SCHEDULE_TOL
+
 N = 1200
-TOL = 1e-12
+TOL = SCHEDULE_TOL  # the bound lessons_lib.frameworks.COVERAGE states for every schedule twin
 K = np.arange(N)
 
 CASES: dict[str, S.Schedule] = {
@@ -50,11 +52,29 @@ CASES: dict[str, S.Schedule] = {
     "Sequence": S.Sequence([S.Constant(0.01), S.CosineAnnealing(0.1, 400), S.Constant(0.001)], [100, 500]),
     "Per-epoch step": S.per_epoch(S.StepDecay(0.1, step_size=3, gamma=0.5), steps_per_epoch=50),
     "Lambda": S.Lambda(lambda k: 1.0 / np.sqrt(1 + k), lr=0.1),
+    # the parity issue's additions (tests/test_schedule_twins.py compares them with the frameworks' own classes)
+    "Constant factor (ConstantLR)": S.Constant(0.1, factor=0.25, total_iters=300),
+    "Multiplicative": S.Multiplicative(lambda k: 0.999 if k % 3 else 0.997, lr=0.1),
+    "Chained factors": S.Chained([S.StepDecay(0.1, 150, 0.7), S.ExponentialDecay(0.1, 0.9995),
+                                  S.Constant(0.1, factor=0.5, total_iters=100)]),
+    "Chained with cosine (LambdaLR)": S.Chained([S.CosineAnnealing(0.1, 1000), S.ExponentialDecay(0.1, 0.999)]),
+    "Cyclic scale_fn per cycle": S.Cyclic(0.001, 0.1, step_size_up=60, step_size_down=90,
+                                          scale_fn=lambda c: 1.0 / (1.0 + 0.5 * (c - 1)), scale_mode="cycle"),
+    "Cyclic scale_fn per iteration": S.Cyclic(0.001, 0.1, step_size_up=80, scale_fn=lambda k: 0.9993**k,
+                                              scale_mode="iterations", cycle_momentum=False),
+    "OneCycle epochs x steps_per_epoch": S.OneCycle(0.1, epochs=12, steps_per_epoch=100, pct_start=0.2),
+    "WarmRestarts fractional epochs": S.CosineWarmRestarts(0.1, T_0=2, T_mult=2, eta_min=0.001, steps_per_epoch=25,
+                                                           restart_arithmetic="torch_epoch"),
+    "WarmRestarts T_mult=3 Keras arithmetic": S.CosineWarmRestarts(0.1, T_0=7, T_mult=3, eta_min=0.001,
+                                                                   restart_arithmetic="keras"),
+    "WarmRestarts T_mult=1.5 Keras arithmetic": S.CosineWarmRestarts(0.1, T_0=10, T_mult=1.5, eta_min=0.001,
+                                                                     peak_decay=0.8, restart_arithmetic="keras"),
 }
 
 KERAS_NONE = {"Cosine periodic", "Cyclic triangular", "Cyclic triangular2", "Cyclic exp_range", "OneCycle cos",
               "OneCycle linear three-phase", "Warmup(start>0)+step", "Warmup+exponential", "Sequence",
-              "Per-epoch step", "Lambda"}
+              "Per-epoch step", "Lambda", "Multiplicative", "Chained factors", "Chained with cosine (LambdaLR)",
+              "Cyclic scale_fn per cycle", "Cyclic scale_fn per iteration", "OneCycle epochs x steps_per_epoch"}
 
 
 def rel_err(a: np.ndarray, b: np.ndarray) -> float:

@@ -5,12 +5,16 @@ from .optimizers import (
     keras_optimizer,
     keras_rounded,
     run_keras,
+    run_lbfgs_numpy,
+    run_lbfgs_torch,
     run_numpy,
     run_torch,
     torch_optimizer,
 )
 
+from .coverage import COVERAGE, Coverage, coverage_markdown, framework_classes
 from .schedules import keras_lr_curve, torch_lr_curve
 
 __all__ = ["torch_lr_curve", "keras_lr_curve", "torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
-           "NoEquivalentError"]
+           "run_lbfgs_numpy", "run_lbfgs_torch",
+           "NoEquivalentError", "COVERAGE", "Coverage", "coverage_markdown", "framework_classes"]

@@ -3,7 +3,9 @@
 ``torch_optimizer(opt, params)`` and ``keras_optimizer(opt)`` build the framework optimizer that computes what
 ``opt`` computes, or raise :class:`~lessons_lib.schedules._base.NoEquivalentError` saying which switch has no
 counterpart. ``run_numpy``/``run_torch``/``run_keras`` apply the same gradients in each framework (float64) and
-return the trajectories, which is what the book's "the three frameworks agree" cells compare.
+return the trajectories, which is what the book's "the three frameworks agree" cells compare;
+``run_lbfgs_numpy``/``run_lbfgs_torch`` do the same for L-BFGS, which takes ``fun(params) -> (loss, grad)``
+(torch's closure) instead of one gradient per update. ``run_torch`` hands ``SparseAdam`` sparse gradients.
 
 One trap when comparing with Keras on the TensorFlow backend: Keras casts Python-float hyperparameters such as
 ``momentum``, ``beta_1``, ``beta_2`` and ``epsilon`` with ``ops.cast(x, variable.dtype)``, and TensorFlow first
@@ -19,17 +21,32 @@ from typing import Any, Callable
 import numpy as np
 
 from .._lazy import import_keras, import_torch
-from ..optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, NAdam, Optimizer, RAdam, RMSprop
+from ..optimizers import (
+    ASGD,
+    LBFGS,
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    AdamW,
+    Ftrl,
+    NAdam,
+    Optimizer,
+    RAdam,
+    RMSprop,
+    Rprop,
+    SparseAdam,
+)
 from ..schedules._base import NoEquivalentError
 
 __all__ = ["torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
-           "NoEquivalentError"]
+           "run_lbfgs_numpy", "run_lbfgs_torch", "NoEquivalentError"]
 
 GradFn = Callable[[np.ndarray, int], np.ndarray]
 
 
-def _lr0(opt: Optimizer) -> float:
-    return opt.learning_rate(0)
+def _lr0(opt: Any) -> float:
+    return opt.learning_rate(0) if isinstance(opt, Optimizer) else float(opt.lr)
 
 
 def _no(reason: str) -> NoEquivalentError:
@@ -89,6 +106,20 @@ def torch_optimizer(opt: Optimizer, params: Any) -> Any:
     if isinstance(opt, RAdam):
         return torch.optim.RAdam(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
                                  decoupled_weight_decay=opt.decoupled_weight_decay)
+    if isinstance(opt, ASGD):
+        return torch.optim.ASGD(params, lr=lr, lambd=opt.lambd, alpha=opt.alpha, t0=opt.t0,
+                                weight_decay=opt.weight_decay, maximize=opt.maximize)
+    if isinstance(opt, Rprop):
+        return torch.optim.Rprop(params, lr=lr, etas=opt.etas, step_sizes=opt.step_sizes, maximize=opt.maximize)
+    if isinstance(opt, SparseAdam):  # give it sparse gradients: run_torch does (grad.to_sparse())
+        return torch.optim.SparseAdam(params, lr=lr, betas=opt.betas, eps=opt.eps, maximize=opt.maximize)
+    if isinstance(opt, LBFGS):  # step it with a closure: see run_lbfgs_torch
+        return torch.optim.LBFGS(params, lr=opt.lr, max_iter=opt.max_iter, max_eval=opt.max_eval,
+                                 tolerance_grad=opt.tolerance_grad, tolerance_change=opt.tolerance_change,
+                                 history_size=opt.history_size, line_search_fn=opt.line_search_fn)
+    if isinstance(opt, Ftrl):
+        raise _no("torch.optim has no FTRL-Proximal optimizer (Keras's Ftrl); the nearest is torch.optim.Adagrad, "
+                  "which has the same n_t = n_{t-1} + g^2 accumulator but no L1 closed form.")
     raise TypeError(f"opt must be a lessons_lib optimizer, got {type(opt).__name__}")
 
 
@@ -107,6 +138,9 @@ def keras_optimizer(opt: Optimizer) -> Any:
     naming the switch that differs.
     """
     keras = import_keras()
+    if isinstance(opt, ASGD):
+        raise _no("Keras 3 has no ASGD; the nearest is keras.optimizers.SGD with use_ema=True, which averages "
+                  "with a fixed exponential weight instead of ASGD's 1/(t - t0).")
     wd = getattr(opt, "weight_decay", 0.0)
     if wd > 0 and not getattr(opt, "decoupled_weight_decay", False):
         raise _no("Keras's weight_decay is always decoupled (theta -= lr * wd * theta); L2 weight decay added to "
@@ -149,6 +183,21 @@ def keras_optimizer(opt: Optimizer) -> Any:
         return keras.optimizers.Nadam(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps, **kw)
     if isinstance(opt, RAdam):
         raise _no("Keras 3 has no RAdam; the nearest is keras.optimizers.Adam with a learning-rate warmup.")
+    if isinstance(opt, Ftrl):
+        return keras.optimizers.Ftrl(
+            learning_rate_power=opt.learning_rate_power, initial_accumulator_value=opt.initial_accumulator_value,
+            l1_regularization_strength=opt.l1_regularization_strength,
+            l2_regularization_strength=opt.l2_regularization_strength,
+            l2_shrinkage_regularization_strength=opt.l2_shrinkage_regularization_strength, beta=opt.beta, **kw)
+    if isinstance(opt, Rprop):
+        raise _no("Keras 3 has no Rprop (sign-based steps with adaptive per-coordinate sizes); "
+                  "the nearest sign-based optimizer is keras.optimizers.Lion.")
+    if isinstance(opt, SparseAdam):
+        raise _no("Keras 3 has no SparseAdam: keras.optimizers.Adam applied to sparse (IndexedSlices) gradients "
+                  "still decays the moments of every row, i.e. dense Adam semantics.")
+    if isinstance(opt, LBFGS):
+        raise _no("Keras 3 has no L-BFGS (keras.optimizers are one-gradient-per-update; L-BFGS needs a closure). "
+                  "The nearest is scipy.optimize.minimize(method='L-BFGS-B') on the flattened weights.")
     raise TypeError(f"opt must be a lessons_lib optimizer, got {type(opt).__name__}")
 
 
@@ -185,6 +234,8 @@ def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
         out = [x.detach().numpy().copy()]
         for t in range(1, steps + 1):
             x.grad = torch.from_numpy(np.asarray(grad_fn(x.detach().numpy().copy(), t), dtype=np.float64))
+            if isinstance(opt, SparseAdam):
+                x.grad = x.grad.to_sparse()  # only the nonzero entries are stored
             topt.step()
             if sched is not None:
                 sched.step()
@@ -222,4 +273,36 @@ def run_keras(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
             out.append(np.array(x.numpy()))
     finally:
         keras.config.set_floatx(floatx)
+    return np.array(out)
+
+
+LossGradFn = Callable[[np.ndarray], "tuple[float, np.ndarray]"]
+
+
+def run_lbfgs_numpy(opt: LBFGS, params0: np.ndarray, fun: LossGradFn, steps: int) -> np.ndarray:
+    """Parameters after each of ``steps`` calls of ``opt.step`` (each one torch ``step(closure)``)."""
+    x = np.array(params0, dtype=np.float64)
+    state = opt.init(x)
+    out = [x]
+    for _ in range(steps):
+        x, state, _ = opt.step(x, fun, state)
+        out.append(x)
+    return np.array(out)
+
+
+def run_lbfgs_torch(opt: LBFGS, params0: np.ndarray, fun: LossGradFn, steps: int) -> np.ndarray:
+    """The same with ``torch.optim.LBFGS``: the closure sets ``x.grad`` from ``fun`` and returns the loss."""
+    torch = import_torch()
+    x = torch.tensor(np.array(params0, dtype=np.float64), requires_grad=True)
+    topt = torch_optimizer(opt, [x])
+
+    def closure() -> Any:
+        f, g = fun(x.detach().numpy().copy())
+        x.grad = torch.from_numpy(np.asarray(g, dtype=np.float64).copy())
+        return torch.tensor(float(f), dtype=torch.float64)
+
+    out = [x.detach().numpy().copy()]
+    for _ in range(steps):
+        topt.step(closure)
+        out.append(x.detach().numpy().copy())
     return np.array(out)

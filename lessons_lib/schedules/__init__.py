@@ -6,20 +6,21 @@ Update ``t = k + 1`` uses ``s(k)``. Each schedule builds its exact framework equ
 raise :class:`NoEquivalentError` naming the nearest one and the difference.
 
 - decay: :class:`Constant`, :class:`StepDecay`, :class:`MultiStep`, :class:`ExponentialDecay`,
-  :class:`InverseTimeDecay`, :class:`PolynomialDecay`, :class:`PiecewiseConstant`, :class:`Lambda`
+  :class:`InverseTimeDecay`, :class:`PolynomialDecay`, :class:`PiecewiseConstant`, :class:`Lambda`, :class:`Multiplicative`
 - cycles: :class:`CosineAnnealing`, :class:`CosineWarmRestarts`, :class:`Cyclic`, :class:`OneCycle`
-- composition: :class:`LinearWarmup`, :func:`warmup_cosine`, :class:`Sequence`, :func:`per_epoch`
+- composition: :class:`LinearWarmup`, :func:`warmup_cosine`, :class:`Sequence`, :class:`Chained`, :func:`per_epoch`
 - adaptive: :class:`ReduceLROnPlateau` (stateful, per epoch); and :func:`lr_range_test`
 """
 
 from ._base import NoEquivalentError, Schedule
-from .compose import LinearWarmup, PerEpoch, Sequence, per_epoch, warmup_cosine
-from .cyclic import CosineAnnealing, CosineWarmRestarts, Cyclic, OneCycle
+from .compose import Chained, LinearWarmup, PerEpoch, Sequence, per_epoch, warmup_cosine
+from .cyclic import CosineAnnealing, CosineWarmRestarts, Cyclic, FractionalEpochStepper, OneCycle
 from .decay import (
     Constant,
     ExponentialDecay,
     InverseTimeDecay,
     Lambda,
+    Multiplicative,
     MultiStep,
     PiecewiseConstant,
     PolynomialDecay,
@@ -31,8 +32,8 @@ from .plateau import ReduceLROnPlateau
 __all__ = [
     "Schedule", "NoEquivalentError",
     "Constant", "StepDecay", "MultiStep", "ExponentialDecay", "InverseTimeDecay", "PolynomialDecay",
-    "PiecewiseConstant", "Lambda",
-    "CosineAnnealing", "CosineWarmRestarts", "Cyclic", "OneCycle",
-    "LinearWarmup", "warmup_cosine", "Sequence", "PerEpoch", "per_epoch",
+    "PiecewiseConstant", "Lambda", "Multiplicative",
+    "CosineAnnealing", "CosineWarmRestarts", "Cyclic", "OneCycle", "FractionalEpochStepper",
+    "LinearWarmup", "warmup_cosine", "Sequence", "Chained", "PerEpoch", "per_epoch",
     "ReduceLROnPlateau", "lr_range_test", "LRRangeTestResult",
 ]

@@ -1,4 +1,5 @@
-r"""Composing schedules: linear warmup before any schedule, sequences of schedules, per-epoch schedules."""
+r"""Composing schedules: linear warmup before any schedule, sequences of schedules, products of schedules
+(torch's ChainedScheduler), per-epoch schedules."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ._base import NoEquivalentError, Schedule
 from ._torch import lambda_scheduler, set_base_lr
 from .cyclic import CosineAnnealing
 
-__all__ = ["LinearWarmup", "Sequence", "PerEpoch", "per_epoch", "warmup_cosine"]
+__all__ = ["LinearWarmup", "Sequence", "PerEpoch", "per_epoch", "warmup_cosine", "Chained"]
 
 
 class LinearWarmup(Schedule):
@@ -150,3 +151,64 @@ class PerEpoch(Schedule):
 def per_epoch(schedule: Schedule, steps_per_epoch: int) -> PerEpoch:
     """``schedule`` of the epoch index, as a schedule of the update index (see :class:`PerEpoch`)."""
     return PerEpoch(schedule, steps_per_epoch)
+
+
+class Chained(Schedule):
+    r"""Several schedules applied at once to the same base rate :math:`\eta`; their factors multiply
+    (torch ``ChainedScheduler``):
+
+    .. math:: \eta_k = \eta \prod_i \frac{s_i(k)}{\eta}
+
+    Every member must start from the same ``lr`` (in torch they all act on one optimizer). torch's
+    ``ChainedScheduler`` steps each member's *recursive* form, which multiplies the current rate by the member's
+    ratio :math:`s_i(k)/s_i(k-1)`; for factor schedules (``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
+    ``ConstantLR``, ``MultiplicativeLR``) that is exactly this product, and :meth:`torch_scheduler` builds the real
+    ``ChainedScheduler`` of them. With other members (the recursive ``CosineAnnealingLR`` is not a factor of the
+    current rate) torch computes something else, and the builder reproduces the product with ``LambdaLR`` instead.
+    Keras has no product of schedules.
+    """
+
+    def __init__(self, schedules: Seq[Schedule]) -> None:
+        schedules = list(schedules)
+        if not schedules:
+            raise ValueError("schedules must contain at least one schedule, got an empty sequence")
+        for i, s in enumerate(schedules):
+            if not isinstance(s, Schedule) or not hasattr(s, "lr"):
+                raise TypeError(f"schedules[{i}] must be a lessons_lib schedule with a base rate lr, got {s!r}")
+        lrs = [s.lr for s in schedules]
+        if any(v != lrs[0] for v in lrs):
+            raise ValueError(f"every chained schedule must start from the same lr (one optimizer), got lr={lrs}")
+        if lrs[0] <= 0:
+            raise ValueError(f"the chained schedules' lr must be > 0 (the factors are s_i(k) / lr), got {lrs[0]!r}")
+        self.schedules, self.lr = schedules, float(lrs[0])
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        out = np.full(k.shape, self.lr)
+        for s in self.schedules:
+            out = out * (s(k) / self.lr)
+        return out
+
+    def _native(self) -> bool:
+        from . import decay
+
+        factors = (decay.StepDecay, decay.MultiStep, decay.Constant, decay.Multiplicative, decay.ExponentialDecay)
+        return all(isinstance(s, factors) for s in self.schedules)
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        if not self._native():
+            return lambda_scheduler(optimizer, self)
+        torch = import_torch()
+        members = []
+        for s in self.schedules:
+            before = [g["lr"] for g in optimizer.param_groups]
+            members.append(s.torch_scheduler(optimizer))  # resets lr to the base, then applies its own start factor
+            if len(members) > 1:  # keep the earlier members' factors: multiply this one's start factor in
+                for g, b in zip(optimizer.param_groups, before):
+                    g["lr"] = b * (g["lr"] / self.lr)
+        return torch.optim.lr_scheduler.ChainedScheduler(members, optimizer=optimizer)
+
+    def keras_schedule(self) -> Any:
+        raise NoEquivalentError(
+            "Keras has no product of schedules (torch's ChainedScheduler). Nearest: a LearningRateSchedule subclass "
+            "whose __call__ multiplies the members' values divided by the base rate."
+        )

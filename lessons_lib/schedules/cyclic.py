@@ -12,7 +12,7 @@ from .._lazy import import_keras, import_torch
 from ._base import NoEquivalentError, Schedule
 from ._torch import lambda_scheduler, set_base_lr
 
-__all__ = ["CosineAnnealing", "CosineWarmRestarts", "Cyclic", "OneCycle"]
+__all__ = ["CosineAnnealing", "CosineWarmRestarts", "Cyclic", "OneCycle", "FractionalEpochStepper"]
 
 
 def _cos_anneal(start: Any, end: Any, frac: Any) -> Any:
@@ -64,31 +64,63 @@ class CosineAnnealing(Schedule):
 class CosineWarmRestarts(Schedule):
     r"""Cosine annealing with warm restarts, SGDR (Loshchilov & Hutter, 2017).
 
-    Cycle :math:`i = 0, 1, \dots` lasts :math:`T_i = T_0 T_{\text{mult}}^i` updates; within it, with
-    :math:`T_{\text{cur}}` updates done,
+    Cycle :math:`i = 0, 1, \dots` lasts :math:`T_i = T_0 T_{\text{mult}}^i` epochs; within it, with
+    :math:`T_{\text{cur}}` epochs done,
 
     .. math:: \eta_k = \eta_{\min} + (\eta - \eta_{\min})\, d^{\,i}\, \tfrac12\bigl(1 + \cos(\pi T_{\text{cur}}/T_i)\bigr)
 
-    where :math:`d` (``peak_decay``, Keras's ``m_mul``) shrinks each restart's peak. torch
-    ``CosineAnnealingWarmRestarts`` is the case :math:`d = 1` with an integer :math:`T_{\text{mult}}`; Keras
-    ``CosineDecayRestarts(lr, T_0, t_mul, m_mul, alpha=η_min/η)`` covers every case.
+    where :math:`d` (``peak_decay``, Keras's ``m_mul``) shrinks each restart's peak. An epoch is
+    ``steps_per_epoch`` updates (default 1: the schedule counts updates), so update :math:`k` is at epoch
+    :math:`e + j/n` with :math:`e = \lfloor k/n \rfloor`, :math:`j = k \bmod n`: torch's documented way of stepping
+    ``CosineAnnealingWarmRestarts`` with fractional epochs, ``scheduler.step(epoch + i / iters)``.
+
+    **Where the restarts are** (``restart_arithmetic``):
+
+    * ``"exact"`` (default): cycle :math:`i` starts at :math:`T_0 (T_{\text{mult}}^i - 1)/(T_{\text{mult}} - 1)`
+      exactly, what torch computes when ``step()`` is called without an epoch (it counts);
+    * ``"keras"``: Keras's ``CosineDecayRestarts`` arithmetic, which *computes* the cycle with a floating-point
+      logarithm, :math:`i = \lfloor \log(1 - f(1 - T_{\text{mult}}))/\log T_{\text{mult}} \rfloor` with
+      :math:`f = k/(n T_0)`. When the ratio of logarithms rounds just below an integer at a restart, Keras stays
+      one more update at the trough :math:`\eta_{\min}`: with :math:`T_0 = 7`, :math:`T_{\text{mult}} = 3` the
+      ratio at :math:`k = 847` is :math:`\log 243/\log 3 = 4.999999999999999`;
+    * ``"torch_epoch"``: torch's arithmetic when an epoch is passed, ``step(epoch)``:
+      ``n = int(math.log(epoch / T_0 * (T_mult - 1) + 1, T_mult))``, with the same kind of miss.
+
+    How Keras is *called* matters too: on an array of steps TensorFlow's vectorised logarithm rounds differently
+    from its scalar one (with :math:`T_0 = 7`, :math:`T_{\text{mult}} = 3` it also misses the restarts at
+    :math:`k = 7, 28, 280`). ``"keras"`` follows one-step-at-a-time calls, which is what a Keras optimizer makes.
+
+    Equivalents: torch ``CosineAnnealingWarmRestarts`` needs :math:`d = 1` and an integer :math:`T_{\text{mult}}`
+    (otherwise ``LambdaLR``); Keras ``CosineDecayRestarts(lr, n T_0, t_mul, m_mul, alpha=η_min/η)`` is exact for
+    ``restart_arithmetic="keras"`` (any :math:`T_{\text{mult}} \ge 1`, e.g. 1.5); for the other arithmetics
+    :meth:`keras_schedule` returns it only when no restart is missed within its ``horizon``.
     """
 
-    def __init__(self, lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0, peak_decay: float = 1.0) -> None:
+    def __init__(self, lr: float, T_0: int, T_mult: float = 1, eta_min: float = 0.0, peak_decay: float = 1.0, *,
+                 steps_per_epoch: int = 1, restart_arithmetic: str = "exact") -> None:
         self.lr = check_nonneg("lr", lr)
         self.T_0 = check_int("T_0", T_0, minimum=1)
-        self.T_mult = check_int("T_mult", T_mult, minimum=1)
+        tm = check_number("T_mult", T_mult)
+        if tm < 1:
+            raise ValueError(f"T_mult must be a number >= 1 (each cycle at least as long as the last), got {T_mult!r}")
+        self.T_mult = int(tm) if tm == int(tm) else tm
         self.eta_min = check_nonneg("eta_min", eta_min)
         self.peak_decay = check_nonneg("peak_decay", peak_decay)
+        self.steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        self.restart_arithmetic = check_choice("restart_arithmetic", restart_arithmetic,
+                                               ("exact", "keras", "torch_epoch"))
 
     def cycle_position(self, k: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each ``k``: the cycle index ``i``, the position ``T_cur`` in it and its length ``T_i`` (exact integers)."""
+        """For each ``k`` (exact arithmetic): the cycle index ``i``, the updates ``T_cur`` done in it and its length
+        ``T_i``, in updates (integers when ``T_mult`` is an integer)."""
         k = np.asarray(k, dtype=np.int64)
+        first = self.T_0 * self.steps_per_epoch
+        integral = isinstance(self.T_mult, int)
         if self.T_mult == 1:
-            return k // self.T_0, k % self.T_0, np.full(k.shape, self.T_0)
+            return k // first, k % first, np.full(k.shape, first)
         i = np.zeros(k.shape, dtype=np.int64)
-        start = np.zeros(k.shape, dtype=np.int64)
-        length = np.full(k.shape, self.T_0, dtype=np.int64)
+        start = np.zeros(k.shape, dtype=np.int64 if integral else np.float64)
+        length = np.full(k.shape, first, dtype=start.dtype)
         while True:
             past = k >= start + length
             if not past.any():
@@ -98,25 +130,119 @@ class CosineWarmRestarts(Schedule):
             length = np.where(past, length * self.T_mult, length)
         return i, k - start, length
 
+    def restart_index(self, k: Any) -> np.ndarray:
+        """The cycle index of each update ``k`` under this schedule's ``restart_arithmetic``."""
+        return self._index_and_fraction(np.asarray(k, dtype=np.int64))[0]
+
+    def _index_and_fraction(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        tm, n = self.T_mult, self.steps_per_epoch
+        if self.restart_arithmetic == "exact":
+            i, t_cur, t_i = self.cycle_position(k)
+            return i, t_cur / t_i
+        if self.restart_arithmetic == "keras":  # keras/src/optimizers/schedules/learning_rate_schedule.py
+            f = k / np.float64(self.T_0 * n)
+            if tm == 1:
+                i = np.floor(f)
+                return i, f - i
+            tm = float(tm)
+            i = np.floor(_log_ratio(1.0 - f * (1.0 - tm), tm))
+            sum_r = (1.0 - tm**i) / (1.0 - tm)
+            return i, (f - sum_r) / tm**i
+        epoch = (k // n) + (k % n) / n  # torch: scheduler.step(epoch + i / iters)
+        return _torch_epoch_position(epoch, self.T_0, tm)
+
     def _value(self, k: np.ndarray) -> np.ndarray:
-        i, t_cur, t_i = self.cycle_position(k)
-        return self.eta_min + (self.lr - self.eta_min) * self.peak_decay**i * 0.5 * (1 + np.cos(np.pi * t_cur / t_i))
+        i, frac = self._index_and_fraction(k)
+        return self.eta_min + (self.lr - self.eta_min) * self.peak_decay**i * 0.5 * (1 + np.cos(np.pi * frac))
 
     def torch_scheduler(self, optimizer: Any) -> Any:
-        if self.peak_decay != 1.0:
-            return lambda_scheduler(optimizer, self)  # torch restarts always return to the full peak
+        arithmetic = self.restart_arithmetic
+        if self.peak_decay != 1.0 or not isinstance(self.T_mult, int) or arithmetic == "keras":
+            return lambda_scheduler(optimizer, self)  # torch: full peaks, integer T_mult, no Keras arithmetic
         torch = import_torch()
         set_base_lr(optimizer, self.lr)
-        return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=self.T_0, T_mult=self.T_mult,
+        if arithmetic == "exact":  # counted restarts: step() once per update, in units of updates
+            return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+                optimizer, T_0=self.T_0 * self.steps_per_epoch, T_mult=self.T_mult, eta_min=self.eta_min)
+        sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=self.T_0, T_mult=self.T_mult,
                                                                      eta_min=self.eta_min)
+        return FractionalEpochStepper(sched, self.steps_per_epoch)
 
-    def keras_schedule(self) -> Any:
+    def keras_schedule(self, horizon: int = 100_000) -> Any:
+        """Keras ``CosineDecayRestarts``. Exact for ``restart_arithmetic="keras"``; for the others, returned only if
+        Keras finds the same cycle for every update ``k < horizon``, else :class:`NoEquivalentError` names the
+        first update where it does not."""
         if self.lr == 0:
             raise NoEquivalentError("Keras CosineDecayRestarts expresses eta_min as alpha = eta_min / lr; needs lr > 0")
+        if self.restart_arithmetic != "keras":
+            horizon = check_int("horizon", horizon, minimum=1)
+            keras_twin = CosineWarmRestarts(self.lr, self.T_0, self.T_mult, self.eta_min, self.peak_decay,
+                                            steps_per_epoch=self.steps_per_epoch, restart_arithmetic="keras")
+            k = np.arange(horizon)
+            ours, theirs = self.restart_index(k), keras_twin.restart_index(k)
+            differ = np.flatnonzero(ours != theirs)
+            if differ.size:
+                k0 = int(differ[0])
+                raise NoEquivalentError(
+                    f"Keras CosineDecayRestarts computes the cycle as floor(log(1 - f*(1 - t_mul)) / log(t_mul)) in "
+                    f"floating point and, with first_decay_steps={self.T_0 * self.steps_per_epoch} and "
+                    f"t_mul={self.T_mult}, first differs at k = {k0}: cycle {int(theirs[k0])} where "
+                    f"restart_arithmetic={self.restart_arithmetic!r} gives cycle {int(ours[k0])} "
+                    f"(Keras's rate there: {float(keras_twin(k0))!r}, this schedule's: {float(self(k0))!r}). "
+                    "Use restart_arithmetic='keras' to reproduce Keras, or keras_schedule(horizon=...) with a "
+                    f"horizon <= {k0} if training stops before.")
         keras = import_keras()
         return keras.optimizers.schedules.CosineDecayRestarts(
-            np.float64(self.lr), self.T_0, t_mul=np.float64(self.T_mult), m_mul=np.float64(self.peak_decay),
-            alpha=np.float64(self.eta_min / self.lr))
+            np.float64(self.lr), self.T_0 * self.steps_per_epoch, t_mul=np.float64(self.T_mult),
+            m_mul=np.float64(self.peak_decay), alpha=np.float64(self.eta_min / self.lr))
+
+
+def _log_ratio(x: np.ndarray, base: float) -> np.ndarray:
+    """``log(x) / log(base)`` rounded as the C library's ``log`` (``math.log``) rounds it, element by element.
+
+    NumPy's vectorised ``log`` may differ from it in the last bit, which only matters where the ratio is within
+    rounding of an integer (at a restart); those elements are recomputed with ``math.log``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    flat = x.reshape(-1)
+    r = np.log(flat) / math.log(base)
+    near = np.abs(r - np.round(r)) < 1e-9
+    if near.any():
+        r[near] = [math.log(v) / math.log(base) for v in flat[near].tolist()]
+    return r.reshape(x.shape)
+
+
+def _torch_epoch_position(epoch: np.ndarray, T_0: int, T_mult: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cycle index and fraction as torch's ``CosineAnnealingWarmRestarts.step(epoch)`` computes them."""
+    i = np.zeros(epoch.shape)
+    frac = np.zeros(epoch.shape)
+    flat_i, flat_f = i.reshape(-1), frac.reshape(-1)
+    for j, e in enumerate(np.asarray(epoch, dtype=np.float64).ravel().tolist()):
+        if e < T_0:
+            n, t_cur, t_i = 0, e, T_0
+        elif T_mult == 1:
+            n, t_cur, t_i = int(e // T_0), e % T_0, T_0
+        else:
+            n = int(math.log((e / T_0 * (T_mult - 1) + 1), T_mult))
+            t_cur, t_i = e - T_0 * (T_mult**n - 1) / (T_mult - 1), T_0 * T_mult**n
+        flat_i[j], flat_f[j] = n, t_cur / t_i
+    return i, frac
+
+
+class FractionalEpochStepper:
+    """Steps a torch ``CosineAnnealingWarmRestarts`` once per update with the fractional epoch
+    ``epoch + i / steps_per_epoch``, as torch's documentation does; ``step()`` takes no argument."""
+
+    def __init__(self, scheduler: Any, steps_per_epoch: int) -> None:
+        self.scheduler, self.steps_per_epoch, self.k = scheduler, steps_per_epoch, 0
+
+    def step(self) -> None:
+        self.k += 1
+        epoch, i = divmod(self.k, self.steps_per_epoch)
+        self.scheduler.step(epoch + i / self.steps_per_epoch)
+
+    def get_last_lr(self) -> list[float]:
+        return self.scheduler.get_last_lr()
 
 
 class Cyclic(Schedule):
@@ -129,13 +255,16 @@ class Cyclic(Schedule):
 
     .. math:: \eta_k = \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\, h\, f
 
-    with :math:`f = 1` (``triangular``), :math:`2^{-(c-1)}` (``triangular2``) or :math:`\gamma^k` (``exp_range``).
-    :meth:`momentum` cycles the other way, from ``max_momentum`` down to ``base_momentum`` as the rate rises.
+    with :math:`f = 1` (``triangular``), :math:`2^{-(c-1)}` (``triangular2``) or :math:`\gamma^k` (``exp_range``),
+    or any ``scale_fn`` of the cycle number :math:`c` (``scale_mode="cycle"``) or of :math:`k`
+    (``scale_mode="iterations"``), which then replaces ``mode``, as in torch.
+    :meth:`momentum` cycles the other way, from ``max_momentum`` down to ``base_momentum`` as the rate rises
+    (with ``cycle_momentum=False`` it returns None: torch leaves the optimizer's momentum alone).
     """
 
     def __init__(self, base_lr: float, max_lr: float, step_size_up: int = 2000, step_size_down: int | None = None,
-                 mode: str = "triangular", gamma: float = 1.0, cycle_momentum: bool = True,
-                 base_momentum: float = 0.8, max_momentum: float = 0.9) -> None:
+                 mode: str = "triangular", gamma: float = 1.0, scale_fn: Any = None, scale_mode: str = "cycle",
+                 cycle_momentum: bool = True, base_momentum: float = 0.8, max_momentum: float = 0.9) -> None:
         self.base_lr = check_nonneg("base_lr", base_lr)
         self.max_lr = check_nonneg("max_lr", max_lr)
         self.step_size_up = check_int("step_size_up", step_size_up, minimum=1)
@@ -143,6 +272,10 @@ class Cyclic(Schedule):
                                else check_int("step_size_down", step_size_down, minimum=1))
         self.mode = check_choice("mode", mode, ("triangular", "triangular2", "exp_range"))
         self.gamma = check_positive("gamma", gamma)
+        if scale_fn is not None and not callable(scale_fn):
+            raise TypeError(f"scale_fn must be None or a callable scale_fn(x) -> factor in [0, 1], got {scale_fn!r}")
+        self.scale_fn = scale_fn
+        self.scale_mode = check_choice("scale_mode", scale_mode, ("cycle", "iterations"))
         self.cycle_momentum = check_bool("cycle_momentum", cycle_momentum)
         self.base_momentum = check_nonneg("base_momentum", base_momentum)
         self.max_momentum = check_nonneg("max_momentum", max_momentum)
@@ -153,7 +286,10 @@ class Cyclic(Schedule):
         cycle = np.floor(1 + k / total)
         x = 1.0 + k / total - cycle
         h = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-        if self.mode == "triangular":
+        if self.scale_fn is not None:  # torch passes Python ints: the cycle number or the update index
+            arg = cycle if self.scale_mode == "cycle" else k
+            f = np.array([float(self.scale_fn(int(a))) for a in np.ravel(arg)]).reshape(np.shape(arg))
+        elif self.mode == "triangular":
             f = np.ones_like(h)
         elif self.mode == "triangular2":
             f = 0.5 ** (cycle - 1)
@@ -166,10 +302,15 @@ class Cyclic(Schedule):
         return self.base_lr + (self.max_lr - self.base_lr) * h * f
 
     def momentum(self, k: Any) -> Any:
-        """The cycled momentum (or Adam's beta1) for update index ``k``: high when the rate is low."""
+        """The cycled momentum (or Adam's beta1) for update index ``k``: high when the rate is low.
+
+        None when ``cycle_momentum=False``: the schedule then leaves the optimizer's momentum alone, as torch does.
+        """
         from ._base import as_index
 
         arr = as_index(k)
+        if not self.cycle_momentum:
+            return None
         h, f = self._height_and_scale(arr)
         out = self.max_momentum - (self.max_momentum - self.base_momentum) * h * f
         return float(out) if out.ndim == 0 else out
@@ -178,8 +319,9 @@ class Cyclic(Schedule):
         torch = import_torch()
         return torch.optim.lr_scheduler.CyclicLR(
             optimizer, base_lr=self.base_lr, max_lr=self.max_lr, step_size_up=self.step_size_up,
-            step_size_down=self.step_size_down, mode=self.mode, gamma=self.gamma,
-            cycle_momentum=self.cycle_momentum, base_momentum=self.base_momentum, max_momentum=self.max_momentum)
+            step_size_down=self.step_size_down, mode=self.mode, gamma=self.gamma, scale_fn=self.scale_fn,
+            scale_mode=self.scale_mode, cycle_momentum=self.cycle_momentum, base_momentum=self.base_momentum,
+            max_momentum=self.max_momentum)
 
     def keras_schedule(self) -> Any:
         raise NoEquivalentError(
@@ -198,10 +340,20 @@ class OneCycle(Schedule):
     (``max_momentum`` → ``base_momentum`` → ``max_momentum``). Past :math:`T - 1` the value is held (torch raises).
     """
 
-    def __init__(self, max_lr: float, total_steps: int, pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
-                 cycle_momentum: bool = True, base_momentum: float = 0.85, max_momentum: float = 0.95) -> None:
+    def __init__(self, max_lr: float, total_steps: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, cycle_momentum: bool = True, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95, *, epochs: int | None = None, steps_per_epoch: int | None = None) -> None:
         self.max_lr = check_nonneg("max_lr", max_lr)
+        from_epochs = total_steps is None
+        if total_steps is None:  # torch: total_steps = epochs * steps_per_epoch
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("give total_steps, or both epochs and steps_per_epoch (total_steps = epochs * "
+                                 f"steps_per_epoch); got total_steps=None, epochs={epochs!r}, "
+                                 f"steps_per_epoch={steps_per_epoch!r}")
+            total_steps = check_int("epochs", epochs, minimum=1) * check_int("steps_per_epoch", steps_per_epoch,
+                                                                              minimum=1)
+        self.epochs, self.steps_per_epoch = (epochs, steps_per_epoch) if from_epochs else (None, None)
         self.total_steps = check_int("total_steps", total_steps, minimum=2)
         pct = check_number("pct_start", pct_start)
         if not 0 < pct < 1:
@@ -245,17 +397,24 @@ class OneCycle(Schedule):
         return self._curve(k, lr=True)
 
     def momentum(self, k: Any) -> Any:
-        """The cycled momentum (or Adam's beta1) for update index ``k``."""
+        """The cycled momentum (or Adam's beta1) for update index ``k``; None when ``cycle_momentum=False``
+        (the optimizer's momentum is left alone, as torch does)."""
         from ._base import as_index
 
         arr = as_index(k)
+        if not self.cycle_momentum:
+            return None
         out = self._curve(arr, lr=False)
         return float(out) if out.ndim == 0 else out
 
     def torch_scheduler(self, optimizer: Any) -> Any:
         torch = import_torch()
+        if self.epochs is not None:
+            steps = dict(epochs=self.epochs, steps_per_epoch=self.steps_per_epoch)
+        else:
+            steps = dict(total_steps=self.total_steps)
         return torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=self.max_lr, total_steps=self.total_steps, pct_start=self.pct_start,
+            optimizer, max_lr=self.max_lr, **steps, pct_start=self.pct_start,
             anneal_strategy=self.anneal_strategy, cycle_momentum=self.cycle_momentum,
             base_momentum=self.base_momentum, max_momentum=self.max_momentum, div_factor=self.div_factor,
             final_div_factor=self.final_div_factor, three_phase=self.three_phase)

@@ -1,4 +1,5 @@
-r"""Decay schedules: constant, step, multi-step, exponential, inverse-time, polynomial, piecewise-constant, lambda.
+r"""Decay schedules: constant, multiplicative, step, multi-step, exponential, inverse-time, polynomial,
+piecewise-constant, lambda.
 
 Every schedule is a function of the 0-based update index :math:`k` (update :math:`t = k+1` uses
 :math:`\eta_k`). To decay per epoch instead, wrap it: ``per_epoch(StepDecay(...), steps_per_epoch)``.
@@ -10,12 +11,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .._checks import check_bool, check_int, check_nonneg, check_positive
+from .._checks import check_bool, check_int, check_nonneg, check_number, check_positive
 from .._lazy import import_keras, import_torch
 from ._base import NoEquivalentError, Schedule
 from ._torch import lambda_scheduler, set_base_lr
 
-__all__ = ["Constant", "StepDecay", "MultiStep", "ExponentialDecay", "InverseTimeDecay", "PolynomialDecay",
+__all__ = ["Constant", "Multiplicative", "StepDecay", "MultiStep", "ExponentialDecay", "InverseTimeDecay", "PolynomialDecay",
            "PiecewiseConstant", "Lambda"]
 
 
@@ -25,21 +26,73 @@ def _f64(x: float) -> np.float64:
 
 
 class Constant(Schedule):
-    r""":math:`\eta_k = \eta`."""
+    r"""A constant rate, optionally scaled by ``factor`` for the first ``total_iters`` updates (torch ``ConstantLR``):
 
-    def __init__(self, lr: float) -> None:
+    .. math:: \eta_k = \eta\,\text{factor} \ \ (k < K), \qquad \eta_k = \eta \ \ (k \ge K), \qquad
+        K = \text{total\_iters}
+    """
+
+    def __init__(self, lr: float, factor: float = 1.0, total_iters: int = 0) -> None:
         self.lr = check_nonneg("lr", lr)
+        f = check_number("factor", factor)
+        if not 0 <= f <= 1:
+            raise ValueError(f"factor must be in [0, 1] (the multiplier before total_iters), got {factor!r}")
+        self.factor = f
+        self.total_iters = check_int("total_iters", total_iters, minimum=0)
 
     def _value(self, k: np.ndarray) -> np.ndarray:
-        return np.full(k.shape, self.lr)
+        return np.where(k < self.total_iters, self.lr * self.factor, self.lr)
 
     def torch_scheduler(self, optimizer: Any) -> Any:
         torch = import_torch()
         set_base_lr(optimizer, self.lr)
-        return torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
+        return torch.optim.lr_scheduler.ConstantLR(optimizer, factor=self.factor, total_iters=self.total_iters)
 
     def keras_schedule(self) -> Any:
-        return self.lr
+        if self.total_iters == 0 or self.factor == 1:
+            return self.lr
+        keras = import_keras()  # Keras keeps the earlier value while k <= boundary
+        return keras.optimizers.schedules.PiecewiseConstantDecay([self.total_iters - 1],
+                                                                 [_f64(self.lr * self.factor), _f64(self.lr)])
+
+
+class Multiplicative(Schedule):
+    r"""Each update multiplies the rate by ``fn(k)`` (torch ``MultiplicativeLR``):
+
+    .. math:: \eta_0 = \eta, \qquad \eta_k = \eta_{k-1}\, f(k) = \eta \prod_{j=1}^{k} f(j)
+
+    The product is accumulated in order, as torch multiplies the optimizer's rate in place. Keras: an arbitrary
+    Python function has no exact ``LearningRateSchedule``; its two-argument ``LearningRateScheduler`` callback,
+    ``schedule(epoch, lr) -> lr * f(epoch)``, compounds the same way per epoch.
+    """
+
+    def __init__(self, fn: Callable[[int], float], lr: float = 1.0) -> None:
+        if not callable(fn):
+            raise TypeError(f"fn must be a callable f(k) -> factor, got {fn!r}")
+        self.fn = fn
+        self.lr = check_nonneg("lr", lr)
+
+    def _value(self, k: np.ndarray) -> np.ndarray:
+        top = int(k.max()) if k.size else 0
+        rates = np.empty(top + 1)
+        rate = self.lr
+        rates[0] = rate
+        for j in range(1, top + 1):
+            rate = rate * float(self.fn(j))
+            rates[j] = rate
+        return rates[k]
+
+    def torch_scheduler(self, optimizer: Any) -> Any:
+        torch = import_torch()
+        set_base_lr(optimizer, self.lr)
+        return torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lambda e: float(self.fn(int(e))))
+
+    def keras_schedule(self) -> Any:
+        raise NoEquivalentError(
+            "Keras calls a LearningRateSchedule inside compiled TensorFlow code, so an arbitrary Python factor "
+            "function has no exact Keras schedule. Nearest: keras.callbacks.LearningRateScheduler with a two-argument "
+            "schedule(epoch, lr) returning lr * f(epoch) (per epoch)."
+        )
 
 
 class StepDecay(Schedule):

@@ -28,6 +28,7 @@ import numpy as np
 
 from .._checks import check_int
 from ..schedules import (
+    Chained,
     Constant,
     CosineAnnealing,
     CosineWarmRestarts,
@@ -37,6 +38,7 @@ from ..schedules import (
     Lambda,
     LinearWarmup,
     MultiStep,
+    Multiplicative,
     NoEquivalentError,
     OneCycle,
     PiecewiseConstant,
@@ -100,6 +102,14 @@ def _per_epoch_step(lr: float, steps_per_epoch: int, step_size: int, gamma: floa
     return per_epoch(StepDecay(lr, step_size, gamma), steps_per_epoch)
 
 
+def _multiplicative(lr: float, factor: float) -> Multiplicative:
+    return Multiplicative(lambda k: factor, lr=lr)
+
+
+def _chained_step_exponential(lr: float, step_size: int, gamma: float, decay_rate: float) -> Chained:
+    return Chained([StepDecay(lr, step_size, gamma), ExponentialDecay(lr, decay_rate)])
+
+
 def _constant_then_cosine(lr: float, hold_steps: int, decay_steps: int, eta_min: float) -> ScheduleSequence:
     return ScheduleSequence([Constant(lr), CosineAnnealing(lr, decay_steps, eta_min=eta_min)], [hold_steps])
 
@@ -161,6 +171,11 @@ SCHEDULES: dict[str, tuple[Callable[..., Schedule], dict[str, Param], str]] = {
                                                      "decay_steps": Param(200, "int", 1, 1000),
                                                      "eta_min": Param(0.0, "float", 0.0, 0.1)},
                              "a Sequence: hold lr, then cosine"),
+    "multiplicative": (_multiplicative, {"lr": _LR, "factor": Param(0.99, "float", 0.9, 1.0)},
+                       "multiply the rate by factor at every update (MultiplicativeLR)"),
+    "chained": (_chained_step_exponential, {"lr": _LR, "step_size": Param(100, "int", 1, 500), "gamma": _GAMMA,
+                                            "decay_rate": Param(0.995, "float", 0.9, 1.0)},
+                "step decay times exponential decay (ChainedScheduler)"),
     "per_epoch_step": (_per_epoch_step, {"lr": _LR, "steps_per_epoch": Param(20, "int", 1, 200),
                                          "step_size": Param(3, "int", 1, 20), "gamma": _GAMMA},
                        "step decay counted in epochs (PerEpoch)"),
