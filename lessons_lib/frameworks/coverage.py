@@ -23,7 +23,7 @@ __all__ = ["Coverage", "COVERAGE", "OPTIMIZER_TOL", "SCHEDULE_TOL", "PLATEAU_TOL
 OPTIMIZER_TOL = 1e-10
 SCHEDULE_TOL = 1e-12
 PLATEAU_TOL = 1e-15
-PLANNED = "planned for Part III (issue 12)"
+PLANNED = "planned for Part III of the book (optimizers beyond Adam)"
 
 
 class Coverage(NamedTuple):
