@@ -10,6 +10,7 @@ import importlib
 import pytest
 
 from lessons_lib.frameworks import COVERAGE, coverage_markdown, framework_classes
+from lessons_lib.frameworks.coverage import PLANNED
 
 PART_III = {"Adamax", "Adafactor", "Muon", "Lion", "Lamb", "ScheduleFreeAdamW"}
 
@@ -49,7 +50,7 @@ def test_each_entry_has_a_twin_with_a_bound_or_a_reason(name: str) -> None:
     if entry.twin is None:
         assert entry.bound is None and len(entry.note) > 15, name
         if name.rsplit(".", 1)[1] in PART_III:
-            assert entry.note == "planned for Part III (issue 12)"
+            assert entry.note == PLANNED
     else:
         assert entry.bound is not None and 0 < entry.bound <= 1e-10
         assert all(callable(o) for o in _resolve(entry.twin)), entry.twin
