@@ -123,3 +123,20 @@ def test_every_chapter_solution_grades_full_marks(source, tmp_path) -> None:
     nbformat.write(build.build(source, "solution"), path)
     r = grade_submission(path, timeout=30)
     assert r.exercises and all(v == 1.0 for v in r.exercises.values()), r.feedback
+
+
+@pytest.mark.parametrize("source", build.sources(REPO), ids=lambda p: p.stem)
+def test_the_shipped_quiz_cell_is_graded(source, tmp_path) -> None:
+    """The quiz cell as learners get it (print_questions, then record_answer for each filled answer) counts."""
+    nb = build.build(source, "solution")
+    chapter = source.stem
+    first = BANKS[chapter][0]
+    right = next(i for i, a in enumerate(first["answers"]) if a["correct"]) \
+        if first["type"] == "multiple_choice" else first["answer"]
+    cells = [c for c in nb.cells if c.cell_type == "code" and f'    "{first["id"]}": None,' in c.source]
+    assert len(cells) == 1, "the graded quiz cell lists every question with None"
+    cells[0].source = cells[0].source.replace(f'    "{first["id"]}": None,', f'    "{first["id"]}": {right!r},')
+    path = tmp_path / "sub.ipynb"
+    nbformat.write(nb, path)
+    r = grade_submission(path, timeout=30)
+    assert r.quiz.get(f"{chapter}/{first['id']}") == 1.0, (r.quiz, r.feedback)
