@@ -46,7 +46,7 @@ serve:
 	$(PY) -m http.server --directory _build/html $(PORT)
 
 check-book: env
-	CHECK_BUILT_BOOK=1 $(PY) -m pytest -p no:cacheprovider -o addopts="" -q tests/built_book
+	CHECK_BUILT_BOOK=1 $(PY) -m pytest -p no:cacheprovider -o addopts="" -q -n auto tests/built_book
 
 clean:
 	rm -rf _build
