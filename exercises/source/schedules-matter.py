@@ -16,6 +16,8 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
+import math
+
 import numpy as np
 
 from lessons_lib.exercises import check
@@ -28,9 +30,6 @@ from lessons_lib.exercises import check
 # if it never does. So `[0.5, 0.9]` with target 0.9 gives 2. Do not modify the list you are given.
 
 # %%
-import math
-
-
 def time_to_accuracy(accuracies, target):
     """The first epoch, counted from 1, whose accuracy is >= target, or math.inf if it is never reached."""
     # BEGIN SOLUTION
