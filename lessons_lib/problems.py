@@ -31,6 +31,7 @@ __all__ = [
     "logistic_data",
     "load_dataset",
     "standardize",
+    "validation_split",
 ]
 
 
@@ -267,6 +268,25 @@ def standardize(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, .
     std = X_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     return tuple((X - mean) / std for X in (X_train, *others))
+
+
+def validation_split(X: np.ndarray, y: np.ndarray, fraction: float = 0.2,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Carve a validation set out of a training set: returns ``(X_fit, y_fit, X_val, y_val)``.
+
+    A random permutation (from ``seed``) puts ``int(fraction * n)`` examples in the validation set and the rest in
+    the set to fit on. Hyperparameters are chosen on the validation set, so the test set stays untouched until the
+    final scores (the protocol of the chapter "Do schedules matter?").
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of examples, got {len(X)} and {len(y)}")
+    fraction = check_number("fraction", fraction)
+    n_val = int(fraction * len(y))
+    if not 0 < fraction < 1 or n_val == 0 or n_val == len(y):
+        raise ValueError(f"fraction must be in (0, 1) and leave both sets non-empty (n = {len(y)}), got {fraction!r}")
+    perm = np.random.default_rng(seed).permutation(len(y))
+    return X[perm[n_val:]], y[perm[n_val:]], X[perm[:n_val]], y[perm[:n_val]]
 
 
 def linear_regression_data(n: int = 200, d: int = 2, noise: float = 0.5, scales: tuple[float, ...] | None = None,

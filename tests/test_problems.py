@@ -15,6 +15,7 @@ from lessons_lib.problems import (
     numerical_gradient,
     quadratic,
     standardize,
+    validation_split,
 )
 
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2)).map(np.array)
@@ -90,3 +91,30 @@ def test_standardize_uses_training_statistics_only() -> None:
     te = np.array([[4.0, 3.0]])
     s_tr, s_te = standardize(tr, te)
     assert np.allclose(s_tr, [[-1, 0], [1, 0]]) and np.allclose(s_te, [[3, 2]])
+
+
+def test_validation_split_partitions_the_training_set() -> None:
+    ds = load_dataset("digits", seed=0)
+    X_fit, y_fit, X_val, y_val = validation_split(ds.X_train, ds.y_train, fraction=0.2, seed=0)
+    n = len(ds.y_train)
+    assert len(y_val) == n // 5 and len(y_fit) == n - n // 5
+    # together the two parts are the training set, each example exactly once
+    rows = np.concatenate([X_fit, X_val])
+    order = np.lexsort(rows.T[::-1])
+    np.testing.assert_array_equal(rows[order], ds.X_train[np.lexsort(ds.X_train.T[::-1])])
+    np.testing.assert_array_equal(np.sort(np.concatenate([y_fit, y_val])), np.sort(ds.y_train))
+    # seeded: the same seed gives the same split, another seed another one
+    again = validation_split(ds.X_train, ds.y_train, fraction=0.2, seed=0)
+    np.testing.assert_array_equal(again[3], y_val)
+    assert not np.array_equal(validation_split(ds.X_train, ds.y_train, seed=1)[2], X_val)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1, 1e-6])
+def test_validation_split_rejects_a_fraction_that_empties_a_set(fraction: float) -> None:
+    with pytest.raises(ValueError, match="fraction"):
+        validation_split(np.zeros((10, 2)), np.zeros(10), fraction=fraction)
+
+
+def test_validation_split_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="same number"):
+        validation_split(np.zeros((10, 2)), np.zeros(9))

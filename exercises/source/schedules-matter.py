@@ -16,6 +16,8 @@ if importlib.util.find_spec("lessons_lib") is None:
     %pip install -q "lessons_lib @ git+https://github.com/optim-textbook/optim-textbook"
 
 # %%
+import math
+
 import numpy as np
 
 from lessons_lib.exercises import check
@@ -23,17 +25,18 @@ from lessons_lib.exercises import check
 # %% [markdown]
 # ## 1. Time to accuracy
 #
-# Given the accuracy after each epoch, return the 0-based index of the first epoch whose accuracy reaches
-# the target (`>=`), or `-1` if it never does. Do not modify the list you are given.
+# Given the accuracy after each epoch (`accuracies[0]` is the accuracy after epoch 1), return the number of the
+# first epoch whose accuracy reaches the target (`>=`), counting epochs from 1 as the chapter does, or `math.inf`
+# if it never does. So `[0.5, 0.9]` with target 0.9 gives 2. Do not modify the list you are given.
 
 # %%
 def time_to_accuracy(accuracies, target):
-    """0-based index of the first accuracy >= target, or -1 if it is never reached."""
+    """The first epoch, counted from 1, whose accuracy is >= target, or math.inf if it is never reached."""
     # BEGIN SOLUTION
-    for i, a in enumerate(accuracies):
+    for epoch, a in enumerate(accuracies, start=1):
         if a >= target:
-            return i
-    return -1
+            return epoch
+    return math.inf
     # END SOLUTION
 
 # %%

@@ -424,11 +424,12 @@ def _clip_always(grads, max_norm):
 
 
 def time_to_accuracy(accuracies, target):
-    """0-based index of the first entry >= target, or -1 if never reached."""
-    for i, a in enumerate(accuracies):
+    """The first epoch, counted from 1, whose accuracy is >= target, or inf if never reached (chapter 13's
+    ``epochs_to``)."""
+    for epoch, a in enumerate(accuracies, start=1):
         if a >= target:
-            return i
-    return -1
+            return float(epoch)
+    return math.inf
 
 
 def _tta_cases(rng):
@@ -627,9 +628,13 @@ EXERCISES: list[Exercise] = [
                "(iteration), not per epoch."),
         ], doc="lr / (1 + decay * iterations), iterations counted in batches (before the increment)."),
     _ex("time_to_accuracy", "schedules-matter", "Time to accuracy", time_to_accuracy, _tta_cases, [
-        _v("1-based index", lambda acc, target: next((i + 1 for i, a in enumerate(acc) if a >= target), -1),
-           "Return the 0-based index of the first entry that reaches the target."),
-        _v("strictly greater", lambda acc, target: next((i for i, a in enumerate(acc) if a > target), -1),
+        _v("0-based index", lambda acc, target: next((float(i) for i, a in enumerate(acc) if a >= target), math.inf),
+           "Epochs are counted from 1: the accuracy after the first epoch is entry 0, so return its index + 1."),
+        _v("strictly greater", lambda acc, target: next((float(i + 1) for i, a in enumerate(acc) if a > target),
+                                                        math.inf),
            "Reaching the target counts: use >=."),
-    ], doc="0-based index of the first accuracy >= target, or -1 if it is never reached."),
+        _v("-1 for never", lambda acc, target: next((float(i + 1) for i, a in enumerate(acc) if a >= target), -1.0),
+           "When the target is never reached, return inf (as chapter 13 does), so that 'never' sorts after every "
+           "epoch."),
+    ], doc="The first epoch, counted from 1, whose accuracy is >= target, or inf if it is never reached."),
 ]

@@ -9,9 +9,9 @@ An optimizer is a small object that holds hyperparameters and nothing else::
 ``update`` is pure: it never mutates ``params``, ``grads`` or ``state``; it returns new arrays with the dtype
 of ``params``. ``params`` is an ndarray or a dict of ndarrays (see :mod:`lessons_lib.tree`).
 
-Step numbering follows the reference sheet: ``state.step`` counts the updates already applied, the update
-being performed is ``t = state.step + 1`` (1-based, used in bias corrections) and a schedule is called with
-the 0-based index ``k = t - 1``. So ``lr`` may be a float or any callable ``lr(k) -> float``, for example a
+Step numbering follows PyTorch and Keras (measured against both, reproduced by the conformance tests):
+``state.step`` counts the updates already applied, the update being performed is ``t = state.step + 1``
+(1-based, used in bias corrections) and a schedule is called with the 0-based index ``k = t - 1``. So ``lr`` may be a float or any callable ``lr(k) -> float``, for example a
 :mod:`lessons_lib.schedules` schedule.
 """
 

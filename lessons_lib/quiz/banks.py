@@ -308,14 +308,23 @@ def _warmup() -> list[Question]:
         _num("wu-total", "With Keras CosineDecay(warmup_steps=10, decay_steps=90), after how many updates does the "
              "schedule reach its final value?", float(s.warmup_steps + s.after.T_max), 0.5, "Right: Keras counts warmup + decay = 100.",
              "Keras adds the warmup to decay_steps (optax counts it inside)."),
-        _num("wu-radam", "With beta2 = 0.999, at which update t does RAdam take its first adaptive (rectified) step?",
-             float(first), 0.5, "Right: rho_t first exceeds 5 at t = 6.", "RAdam needs rho_t > 5; compute rho_t for t = 5, 6."),
-        _mc("wu-why", "Why does warmup help Adam at the start of training?",
-            ("The second-moment estimate averages very few gradients, so the first adaptive steps are erratic", True,
-             "Right: a small rate while v_hat is unreliable keeps those steps harmless."),
-            ("Adam's bias correction is wrong at first", False, "It is exact for a constant gradient."),
-            ("Large rates are always unstable", False, "Later in training larger rates work."),
-            ("It makes training faster in every case", False, "It costs a few steps; it buys stability.")),
+        _num("wu-radam", "With beta2 = 0.999, at which update t does PyTorch's RAdam (the library's) take its first "
+             "adaptive (rectified) step?", float(first), 0.5,
+             "Right: PyTorch switches once rho_t > 5, first at t = 6 (the paper's rule, rho_t > 4, gives t = 5).",
+             "PyTorch's RAdam needs rho_t > 5 (the paper: rho_t > 4); compute rho_t for t = 5, 6."),
+        _mc("wu-why", "Chapter 10 measured Adam's first updates at fixed parameters, over many batch streams. "
+            "What did it find?",
+            ("The first updates are larger and noisier than later ones, but the excess is gone within about twenty "
+             "updates, far sooner than typical warmups end", True,
+             "Right: so the erratic first steps alone do not explain long warmups; how fast early steps move the "
+             "network through a quickly changing region is the other classic reason."),
+            ("The excess lasts about 1/(1 - beta2) = 1000 updates, which is why warmups are that long", False,
+             "The measured excess was gone within about twenty updates."),
+            ("Bias correction makes the first updates smaller than later ones", False,
+             "The first update is the sign step, of size eta in every coordinate: larger, not smaller."),
+            ("With large batches the first updates are much larger than later ones", False,
+             "With large batches they were barely larger: a low-noise gradient makes every Adam step close to a "
+             "sign step.")),
         _mc("wu-optax", "optax's warmup_cosine_decay_schedule(decay_steps=100, warmup_steps=10) decays for how many "
             "updates after the warmup?",
             ("90", True, "Right: optax's decay_steps include the warmup."), ("100", False, "That is Keras's reading."),

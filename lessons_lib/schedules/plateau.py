@@ -1,7 +1,7 @@
 r"""ReduceLROnPlateau: the one stateful schedule, driven by a metric after each epoch.
 
 Both frameworks cut the learning rate by ``factor`` when the metric has stopped improving, but they count
-differently (measured in the reference sheet, reproduced by the tests):
+differently (measured against both frameworks; ``tests/test_plateau.py`` reproduces it):
 
 * **torch** (``counting="torch"``): a bad epoch increments ``num_bad``; the cut comes when
   ``num_bad > patience``, i.e. on the (patience+1)-th consecutive bad epoch; after a cut, ``cooldown`` epochs are
