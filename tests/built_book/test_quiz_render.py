@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from lessons_lib.quiz import BANKS
+from tests._browser import dump_dom  # one Chromium profile per call: the checks run in parallel
 
 from .conftest import HTML
 
@@ -26,17 +26,6 @@ def _pages_with_quizzes() -> list[tuple[str, str]]:
         if m:
             out.append((str(nb.relative_to(ROOT).with_suffix(".html")), m.group(1)))
     return out
-
-
-def dump_dom(page) -> str:
-    tmp = HTML.parent / ".chromium-profile"
-    result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={tmp}",
-         "--virtual-time-budget=8000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    return result.stdout
-
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
 @pytest.mark.parametrize("page, chapter", _pages_with_quizzes())
