@@ -41,10 +41,12 @@ def torch_sequence(metrics, mode, threshold_mode="rel", **kw) -> list[float]:
     return out
 
 
-def keras_sequence(metrics, mode, **kw) -> list[float]:
+def _run_keras_callback(cb, metrics, monitor: str = "val_loss", model_metrics=None) -> list[tuple]:
+    """Drive a Keras ReduceLROnPlateau callback over ``metrics`` on a stand-in model whose learning-rate variable
+    is float64; returns (lr, wait, cooldown_counter) after each epoch."""
     import keras
 
-    class _Model:
+    class _Model:  # the callback only needs model.optimizer (and model.metrics for mode='auto')
         pass
 
     floatx = keras.config.floatx()
@@ -52,16 +54,22 @@ def keras_sequence(metrics, mode, **kw) -> list[float]:
     try:
         model = _Model()
         model.optimizer = keras.optimizers.SGD(learning_rate=0.1)
-        cb = ReduceLROnPlateau.from_keras(0.1, mode=mode, **kw).keras_callback(monitor="val_loss")
+        if model_metrics is not None:
+            model.metrics = model_metrics
         cb.set_model(model)
         cb.on_train_begin()
         out = []
         for epoch, m in enumerate(metrics):
-            cb.on_epoch_end(epoch, logs={"val_loss": float(m)})
-            out.append(float(model.optimizer.learning_rate.numpy()))
+            cb.on_epoch_end(epoch, logs={monitor: float(m)})
+            out.append((float(model.optimizer.learning_rate.numpy()), cb.wait, cb.cooldown_counter))
     finally:
         keras.config.set_floatx(floatx)
     return out
+
+
+def keras_sequence(metrics, mode, **kw) -> list[float]:
+    cb = ReduceLROnPlateau.from_keras(0.1, mode=mode, **kw).keras_callback(monitor="val_loss")
+    return [lr for lr, _, _ in _run_keras_callback(cb, metrics)]
 
 
 def _mode(name: str) -> str:
@@ -131,26 +139,8 @@ def keras_states(metrics, monitor="val_loss", model_metrics=None, **kw):
     """Keras's callback itself, with its learning-rate variable in float64: (lr, wait, cooldown_counter) per epoch."""
     import keras
 
-    class _Model:
-        pass
-
-    floatx = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    try:
-        model = _Model()
-        model.optimizer = keras.optimizers.SGD(learning_rate=0.1)
-        if model_metrics is not None:
-            model.metrics = model_metrics
-        cb = keras.callbacks.ReduceLROnPlateau(monitor=monitor, **kw)
-        cb.set_model(model)
-        cb.on_train_begin()
-        out = []
-        for epoch, m in enumerate(metrics):
-            cb.on_epoch_end(epoch, logs={monitor: float(m)})
-            out.append((float(model.optimizer.learning_rate.numpy()), cb.wait, cb.cooldown_counter))
-    finally:
-        keras.config.set_floatx(floatx)
-    return out
+    cb = keras.callbacks.ReduceLROnPlateau(monitor=monitor, **kw)
+    return _run_keras_callback(cb, metrics, monitor, model_metrics)
 
 
 def our_states(ours, metrics):
