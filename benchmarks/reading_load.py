@@ -8,36 +8,13 @@ visible code lines per chapter page. Run: python benchmarks/reading_load.py
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools import nbexec  # noqa: E402
-
-HIDDEN = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
-TARGET = 90
-
-
-def load(path: Path) -> dict[str, int]:
-    """Visible and folded code lines, code cells and assertions of one notebook."""
-    nb = json.loads(path.read_text())
-    visible = folded = cells = asserts = 0
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        src = "".join(cell["source"])
-        lines = [ln for ln in src.splitlines() if ln.strip()]
-        cells += 1
-        asserts += len(re.findall(r"\bassert", src))  # assert statements and assert_* helper calls
-        if HIDDEN & set(cell.get("metadata", {}).get("tags", [])):
-            folded += len(lines)
-        else:
-            visible += len(lines)
-    return {"visible": visible, "folded": folded, "cells": cells, "asserts": asserts}
-
+from tools.reading import TARGET, load  # noqa: E402
 
 def main() -> int:
     rows = [(str(p.relative_to(nbexec.ROOT)), load(p)) for p in nbexec.toc_notebooks() if "/exercises/" not in f"/{p}"]

@@ -83,3 +83,23 @@ def test_citations_exist_in_bibliography(path: Path) -> None:
     for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
         for key in group.split(","):
             assert key.strip() in keys, f"{path.name} cites unknown key {key!r}"
+
+
+# The reading experience: a chapter page shows the ideas, and folds the checks (which still run).
+from tools.reading import TARGET, load  # noqa: E402
+
+#: Checks (assert statements and assert_* calls) in the book's pages when their plumbing was folded; folding must
+#: never remove one. Raise this floor when checks are added.
+ASSERT_FLOOR = 273
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_page_shows_at_most_90_lines_of_code(path: Path) -> None:
+    visible = load(path)["visible"]
+    assert visible <= TARGET, (f"{path.name} shows {visible} non-blank code lines; fold what proves rather than "
+                               f"teaches (tags hide-input / hide-cell) to get to {TARGET} or fewer")
+
+
+def test_folding_removed_no_check() -> None:
+    total = sum(load(p)["asserts"] for p in NOTEBOOKS)
+    assert total >= ASSERT_FLOOR, f"the pages hold {total} checks, fewer than the {ASSERT_FLOOR} they had"
