@@ -85,3 +85,16 @@ def test_build_without_execution_refuses_stale_notebooks(repo: Path, monkeypatch
 def test_fingerprint_tracks_the_installed_library() -> None:
     assert nbexec.fingerprint() == nbexec.fingerprint()
     assert len(nbexec.fingerprint()) == 64
+
+
+def test_a_cell_tagged_skip_execution_does_not_make_the_copy_stale(repo: Path) -> None:
+    """Widget cells (they need a live kernel and can stall a headless run) are tagged skip-execution: nbclient
+    leaves them unexecuted, and that is not a failure."""
+    src = repo / "book" / "ch.ipynb"
+    nb = nbformat.read(src, 4)
+    nb.cells.append(nbformat.v4.new_code_cell("explorer()", metadata={"tags": ["remove-cell", "skip-execution"]}))
+    nbformat.write(nb, src)
+    executed = nbformat.read(src, 4)
+    executed.cells[1].execution_count = 1
+    nbexec.record(src, executed, 1.0, "run1", "fp")
+    assert nbexec.staleness(src, "fp") is None

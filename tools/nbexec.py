@@ -117,7 +117,8 @@ def staleness(source: Path, fp: str) -> str | None:
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
-        if cell["source"] and cell.get("execution_count") is None:
+        skipped = "skip-execution" in cell.get("metadata", {}).get("tags", [])  # nbclient leaves these alone
+        if cell["source"] and cell.get("execution_count") is None and not skipped:
             return f"cell {i} was not executed"
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             return f"cell {i} holds an error"
