@@ -167,7 +167,7 @@ def playground_figure(objective: str | Objective, optimizer: str, grid: Mapping[
     (x_lo, x_hi), (y_lo, y_hi) = obj.bounds
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, 160), np.linspace(y_lo, y_hi, 160))
     z = np.log10(np.maximum(obj.f(np.stack([gx, gy], axis=-1)) - obj.f_min, 1e-12))
-    left = figure(width=360, height=320, x_range=(x_lo, x_hi), y_range=(y_lo, y_hi), title=obj.name,
+    left = figure(width=300, height=300, x_range=(x_lo, x_hi), y_range=(y_lo, y_hi), title=obj.name,
                   toolbar_location=None, name="playground-map")
     left.image(image=[z], x=x_lo, y=y_lo, dw=x_hi - x_lo, dh=y_hi - y_lo,
                color_mapper=LinearColorMapper(palette="Greys256", low=float(z.min()), high=float(z.max())),
@@ -178,7 +178,7 @@ def playground_figure(objective: str | Objective, optimizer: str, grid: Mapping[
     left.line("x", "y", source=path, line_width=2, color="#d62728")
     left.scatter("x", "y", source=path, size=3, color="#d62728")
     left.scatter([data["x"][i0][0]], [data["y"][i0][0]], size=7, color="black")
-    right = figure(width=360, height=320, y_axis_type="log", title=f"f − f* over {steps} updates",
+    right = figure(width=300, height=300, y_axis_type="log", title=f"f − f* over {steps} updates",
                    toolbar_location=None, x_axis_label="update t", name="playground-loss")
     loss = ColumnDataSource({"t": list(range(len(data["loss"][i0]))), "loss": data["loss"][i0]}, name="loss")
     right.line("t", "loss", source=loss, line_width=2, color="#d62728")
@@ -203,7 +203,7 @@ def schedule_figure(name: str, grid: Mapping[str, Sequence[Any]], steps: int = 3
     pos = _initial(data, initial)
     i0 = grid_index([len(v) for v in data["values"]], pos)
     top = max(max(c) for c in data["lr"])
-    fig = figure(width=640, height=300, title=name, toolbar_location=None, x_axis_label="update k",
+    fig = figure(width=600, height=300, title=name, toolbar_location=None, x_axis_label="update k",
                  y_axis_label="learning rate", y_range=(0, 1.05 * top if top > 0 else 1), name="schedule-curve")
     k = list(range(steps))
     curve = ColumnDataSource({"k": k, "lr": data["lr"][i0]}, name="curve")
