@@ -82,9 +82,25 @@ def test_build_without_execution_refuses_stale_notebooks(repo: Path, monkeypatch
     assert "stale: book/ch.ipynb (not executed)" in out.out and "refusing to build" in out.err
 
 
-def test_fingerprint_tracks_the_installed_library() -> None:
-    assert nbexec.fingerprint() == nbexec.fingerprint()
-    assert len(nbexec.fingerprint()) == 64
+def test_fingerprint_tracks_the_installed_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing a source file of the package the kernels import changes the fingerprint; bytecode does not."""
+    import importlib.machinery
+
+    pkg = tmp_path / "lessons_lib"
+    (pkg / "__pycache__").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("x = 1\n")
+    spec = importlib.machinery.ModuleSpec("lessons_lib", None, is_package=True)
+    spec.submodule_search_locations = [str(pkg)]
+    monkeypatch.setattr(nbexec.importlib.util, "find_spec", lambda name: spec if name == "lessons_lib" else None)
+    first = nbexec.fingerprint()
+    assert len(first) == 64 and nbexec.fingerprint() == first
+    (pkg / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"bytecode")
+    assert nbexec.fingerprint() == first
+    (pkg / "__init__.py").write_text("x = 2\n")
+    assert nbexec.fingerprint() != first
+    monkeypatch.setattr(nbexec.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match="lessons_lib is not importable"):
+        nbexec.fingerprint()
 
 
 def test_a_cell_tagged_skip_execution_does_not_make_the_copy_stale(repo: Path) -> None:

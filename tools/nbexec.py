@@ -199,7 +199,7 @@ def build(no_execute: bool, sphinx_args: list[str]) -> int:
     if execute(list(stale)) != 0:
         print("[nbexec] a notebook failed; the book is not built", file=sys.stderr)
         return 1
-    taken = [nb for nb in toc_notebooks()]
+    taken = toc_notebooks()
     run_ids = sorted({json.loads(executed_path(nb).read_text())["metadata"][KEY]["run_id"] for nb in taken})
     print(f"[nbexec] {len(taken)} executed notebooks from run(s) {', '.join(run_ids)}; "
           f"{len(stale)} executed by this command, 0 executed by the book build")
