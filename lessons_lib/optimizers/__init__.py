@@ -10,20 +10,33 @@ Plain gradient descent is ``SGD`` fed full-batch gradients. Beyond the Adam fami
 ``SparseAdam`` (dense arrays, sparse semantics), Keras's ``Ftrl`` and ``LBFGS``, which takes a function
 ``fun(params) -> (loss, grad)`` instead of one gradient (torch's ``step(closure)``). ``Opt.from_keras(...)`` builds the optimizer that
 reproduces the Keras 3 optimizer of the same name, with Keras's argument names and defaults.
+
+Beyond Adam (Part III): ``Adamax``, ``Lion``, ``Adafactor`` (factored second moments), ``Lamb`` and ``LARS``
+(per-tensor trust ratios), ``Muon`` (orthogonalised momentum for matrices), ``Shampoo`` (Kronecker-factored
+preconditioning), ``ScheduleFreeSGD``/``ScheduleFreeAdamW`` (an average instead of a schedule), and the weight
+averages ``EMA`` and ``SWA``, which wrap any optimizer's iterates.
 """
 
 from ._base import Optimizer
 from .adadelta import Adadelta, AdadeltaState
 from .asgd import ASGD, ASGDState
 from .adagrad import Adagrad, AdagradState
+from .adafactor import Adafactor, AdafactorState
 from .adam import Adam, AdamState, AdamW
+from .adamax import Adamax, AdamaxState
+from .averaging import EMA, SWA, AverageState
 from .ftrl import Ftrl, FtrlState
+from .lamb import LARS, Lamb, LambState, LARSState
 from .lbfgs import LBFGS, LBFGSState
+from .lion import Lion, LionState
+from .muon import Muon, MuonState
 from .nadam import NAdam, NAdamState
 from .radam import RAdam, RAdamState
 from .rmsprop import RMSprop, RMSpropState
 from .rprop import Rprop, RpropState
+from .schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD, ScheduleFreeState
 from .sgd import SGD, SGDState
+from .shampoo import Shampoo, ShampooState
 from .sparse_adam import SparseAdam, SparseAdamState
 
 __all__ = [
@@ -41,6 +54,17 @@ __all__ = [
     "SparseAdam",
     "LBFGS",
     "Ftrl",
+    "Adamax",
+    "Lion",
+    "Adafactor",
+    "Lamb",
+    "LARS",
+    "Muon",
+    "Shampoo",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
+    "EMA",
+    "SWA",
     "SGDState",
     "AdagradState",
     "RMSpropState",
@@ -53,4 +77,13 @@ __all__ = [
     "SparseAdamState",
     "LBFGSState",
     "FtrlState",
+    "AdamaxState",
+    "LionState",
+    "AdafactorState",
+    "LambState",
+    "LARSState",
+    "MuonState",
+    "ShampooState",
+    "ScheduleFreeState",
+    "AverageState",
 ]

@@ -18,7 +18,7 @@ Step numbering follows PyTorch and Keras (measured against both, reproduced by t
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, NamedTuple, Union
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import numpy as np
 
@@ -35,7 +35,8 @@ class Optimizer:
 
     Subclasses implement ``_init_leaf(p) -> tuple`` (per-parameter state slots), ``_slots`` (their names),
     and ``_update_leaf(p, g, slots, t, lr) -> (p_new, slots_new)`` written as the equations in the book.
-    Scalar state shared by all leaves (such as NAdam's momentum product) lives in ``_init_extra``/``_step_extra``.
+    Scalar state shared by all leaves (such as NAdam's momentum product) lives in ``_init_extra``/``_step_extra``;
+    keys of ``_step_extra`` that start with ``_`` reach ``_update_leaf`` but are not stored in the state.
     """
 
     _slots: tuple[str, ...] = ()
@@ -79,9 +80,8 @@ class Optimizer:
                 f"state must be the {self._state_class.__name__} returned by init() or update(), "
                 f"got {type(state).__name__}"
             )
-        used = self._init_leaf(np.zeros(()))  # which slots these settings use (None: unused)
-        for name, probe in zip(self._slots, used):
-            _check_slot(name, getattr(state, name), params, needed=probe is not None, owner=self)
+        for name in self._slots:
+            _check_slot(name, getattr(state, name), params, owner=self)
         t = state.step + 1
         lr = self.learning_rate(t - 1)
         extra = self._step_extra(state, t)
@@ -98,7 +98,7 @@ class Optimizer:
         new_params = _pick(results, 0)
         new_slots = _pick(results, 1)
         slots = {name: _pick(new_slots, i) for i, name in enumerate(self._slots)}
-        return new_params, self._state_class(step=t, **slots, **extra)
+        return new_params, self._state_class(step=t, **slots, **{k: v for k, v in extra.items() if not k.startswith("_")})
 
     # ------------------------------------------------------------------ hooks for subclasses
     def _init_leaf(self, p: np.ndarray) -> tuple:
@@ -114,6 +114,14 @@ class Optimizer:
         self, p: np.ndarray, g: np.ndarray, slots: tuple, t: int, lr: float, extra: dict[str, Any]
     ) -> tuple[np.ndarray, tuple]:
         raise NotImplementedError
+
+    def _needs_slot(self, name: str, shape: Optional[tuple[int, ...]]) -> bool:
+        """Whether these settings use slot ``name`` for a parameter of this shape (None: a whole dict of them)."""
+        return self._init_leaf(np.zeros(()))[self._slots.index(name)] is not None
+
+    def _slot_shape(self, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of slot ``name`` for a parameter of this shape (the parameter's own, unless factored)."""
+        return shape
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -143,11 +151,11 @@ def check_betas(betas: Any) -> tuple[float, float]:
     return (check_unit_interval("betas[0]", betas[0]), check_unit_interval("betas[1]", betas[1]))
 
 
-def _check_slot(name: str, slot: Any, params: Any, path: str = "", needed: bool = False, owner: Any = None) -> None:
+def _check_slot(name: str, slot: Any, params: Any, path: str = "", owner: Any = None) -> None:
     """A state slot must have the structure and shapes of ``params``; None only where the settings leave it unused."""
     where = f"state.{name}{path}"
     if slot is None:
-        if needed:
+        if owner is not None and owner._needs_slot(name, None if isinstance(params, dict) else np.shape(params)):
             raise ValueError(f"{where} is None, but {owner!r} needs it; the state must come from init() of an "
                              "optimizer with these settings")
         return
@@ -157,12 +165,13 @@ def _check_slot(name: str, slot: Any, params: Any, path: str = "", needed: bool 
             got = sorted(slot) if isinstance(slot, dict) else type(slot).__name__
             raise ValueError(f"{where} does not match params: expected keys {sorted(params)}, got {got}{hint}")
         for key in params:
-            _check_slot(name, slot[key], params[key], f"{path}[{key!r}]", needed, owner)
+            _check_slot(name, slot[key], params[key], f"{path}[{key!r}]", owner)
         return
     shape = np.shape(slot)
-    if isinstance(slot, dict) or shape != params.shape:
+    expected = owner._slot_shape(name, params.shape) if owner is not None else params.shape
+    if isinstance(slot, dict) or shape != expected:
         got = "a dict" if isinstance(slot, dict) else f"shape {shape}"
-        raise ValueError(f"{where} does not match params{path}: expected shape {params.shape}, got {got}{hint}")
+        raise ValueError(f"{where} does not match params{path}: expected shape {expected}, got {got}{hint}")
 
 
 def _map_leaves(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
