@@ -23,24 +23,33 @@ import numpy as np
 from .._lazy import import_keras, import_torch
 from ..optimizers import (
     ASGD,
+    LARS,
     LBFGS,
     SGD,
     Adadelta,
+    Adafactor,
     Adagrad,
     Adam,
+    Adamax,
     AdamW,
     Ftrl,
+    Lamb,
+    Lion,
+    Muon,
     NAdam,
     Optimizer,
     RAdam,
     RMSprop,
     Rprop,
+    ScheduleFreeAdamW,
+    ScheduleFreeSGD,
+    Shampoo,
     SparseAdam,
 )
 from ..schedules._base import NoEquivalentError
 
-__all__ = ["torch_optimizer", "keras_optimizer", "run_numpy", "run_torch", "run_keras", "keras_rounded",
-           "run_lbfgs_numpy", "run_lbfgs_torch", "NoEquivalentError"]
+__all__ = ["torch_optimizer", "keras_optimizer", "reference_optimizer", "run_numpy", "run_torch", "run_keras",
+           "keras_rounded", "run_lbfgs_numpy", "run_lbfgs_torch", "NoEquivalentError"]
 
 GradFn = Callable[[np.ndarray, int], np.ndarray]
 
@@ -117,6 +126,28 @@ def torch_optimizer(opt: Optimizer, params: Any) -> Any:
         return torch.optim.LBFGS(params, lr=opt.lr, max_iter=opt.max_iter, max_eval=opt.max_eval,
                                  tolerance_grad=opt.tolerance_grad, tolerance_change=opt.tolerance_change,
                                  history_size=opt.history_size, line_search_fn=opt.line_search_fn)
+    if isinstance(opt, Adamax):
+        if not opt.eps_in_max or opt.decoupled_weight_decay:
+            raise _no("torch.optim.Adamax takes max(beta2 * u, |g| + eps) and L2 weight decay; eps_in_max=False "
+                      "and decoupled_weight_decay=True are Keras's form.")
+        return torch.optim.Adamax(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
+                                  maximize=opt.maximize)
+    if isinstance(opt, Adafactor):
+        if opt.keras_form:
+            raise _no("torch.optim.Adafactor clamps the second-moment estimate at eps1**2 instead of adding eps1 "
+                      "to g**2, and decays after computing the relative step; keras_form=True is Keras's variant.")
+        return torch.optim.Adafactor(params, lr=lr, beta2_decay=opt.beta2_decay, eps=opt.eps, d=opt.d,
+                                     weight_decay=opt.weight_decay, maximize=opt.maximize)
+    if isinstance(opt, Muon):
+        if opt.keras is not None:
+            raise _no("Muon.from_keras is keras.optimizers.Muon (AdamW for non-matrix weights, Moonlight's "
+                      "rms_rate scale, momentum without the (1 - mu) factor); use Muon(...) for torch.optim.Muon.")
+        return torch.optim.Muon(params, lr=lr, weight_decay=opt.weight_decay, momentum=opt.momentum,
+                                nesterov=opt.nesterov, ns_coefficients=opt.ns_coefficients, eps=opt.eps,
+                                ns_steps=opt.ns_steps, adjust_lr_fn=opt.adjust_lr_fn)
+    if isinstance(opt, (Lion, Lamb, LARS, Shampoo, ScheduleFreeSGD, ScheduleFreeAdamW)):
+        raise _no(f"torch.optim has no {type(opt).__name__}; reference_optimizer(opt, params) builds the "
+                  "implementation of a well-kept package (lion-pytorch, pytorch-optimizer, schedulefree).")
     if isinstance(opt, Ftrl):
         raise _no("torch.optim has no FTRL-Proximal optimizer (Keras's Ftrl); the nearest is torch.optim.Adagrad, "
                   "which has the same n_t = n_{t-1} + g^2 accumulator but no L1 closed form.")
@@ -142,7 +173,7 @@ def keras_optimizer(opt: Optimizer) -> Any:
         raise _no("Keras 3 has no ASGD; the nearest is keras.optimizers.SGD with use_ema=True, which averages "
                   "with a fixed exponential weight instead of ASGD's 1/(t - t0).")
     wd = getattr(opt, "weight_decay", 0.0)
-    if wd > 0 and not getattr(opt, "decoupled_weight_decay", False):
+    if wd > 0 and not getattr(opt, "decoupled_weight_decay", True):  # Lion, Muon, Adafactor: decoupled by design
         raise _no("Keras's weight_decay is always decoupled (theta -= lr * wd * theta); L2 weight decay added to "
                   "the gradient has no Keras optimizer argument. Use decoupled_weight_decay=True or from_keras().")
     kw: dict[str, Any] = {"learning_rate": _keras_lr(opt), "weight_decay": wd or None}
@@ -189,6 +220,47 @@ def keras_optimizer(opt: Optimizer) -> Any:
             l1_regularization_strength=opt.l1_regularization_strength,
             l2_regularization_strength=opt.l2_regularization_strength,
             l2_shrinkage_regularization_strength=opt.l2_shrinkage_regularization_strength, beta=opt.beta, **kw)
+    if isinstance(opt, Adamax):
+        if opt.eps_in_max or opt.maximize:
+            raise _no("keras.optimizers.Adamax divides by max(beta2 * u, |g|) + epsilon and has no maximize; "
+                      "use Adamax.from_keras (eps_in_max=False).")
+        return keras.optimizers.Adamax(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps, **kw)
+    if isinstance(opt, Lion):
+        if opt.maximize:
+            raise _no("keras.optimizers.Lion has no maximize; negate the loss instead.")
+        return keras.optimizers.Lion(beta_1=opt.betas[0], beta_2=opt.betas[1], **kw)
+    if isinstance(opt, Adafactor):
+        if not opt.keras_form or opt.eps[0] is None or opt.maximize:
+            raise _no("keras.optimizers.Adafactor adds epsilon_1 to g**2 and decays before the relative step; "
+                      "use Adafactor.from_keras (keras_form=True with a number for eps1).")
+        return keras.optimizers.Adafactor(beta_2_decay=opt.beta2_decay, epsilon_1=opt.eps[0], epsilon_2=opt.eps[1],
+                                          clip_threshold=opt.d, **kw)
+    if isinstance(opt, Lamb):
+        if opt.bias_correction != "moments" or opt.trust_eps != 0 or opt.max_weight_norm is not None:
+            raise _no("keras.optimizers.Lamb bias-corrects both moments, divides by ||r|| exactly and does not clip "
+                      "||w||; use Lamb.from_keras.")
+        return keras.optimizers.Lamb(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps, **kw)
+    if isinstance(opt, Muon):
+        k = opt.keras
+        if k is None:
+            raise _no("keras.optimizers.Muon differs from torch.optim.Muon (momentum without (1 - mu), Moonlight's "
+                      "0.2 sqrt(max(A, B)) scale, AdamW for non-matrix weights); use Muon.from_keras.")
+        kw["weight_decay"] = opt.weight_decay
+        a, b, c = opt.ns_coefficients
+        return keras.optimizers.Muon(adam_beta_1=k["betas"][0], adam_beta_2=k["betas"][1],
+                                     adam_weight_decay=k["adam_weight_decay"], epsilon=k["epsilon"],
+                                     exclude_layers=list(k["exclude_layers"]),
+                                     exclude_embeddings=k["exclude_embeddings"], muon_a=a, muon_b=b, muon_c=c,
+                                     adam_lr_ratio=k["adam_lr_ratio"], momentum=opt.momentum,
+                                     ns_steps=opt.ns_steps, nesterov=opt.nesterov, rms_rate=k["rms_rate"], **kw)
+    if isinstance(opt, ScheduleFreeAdamW):
+        if not opt.keras_form:
+            raise _no("keras.optimizers.ScheduleFreeAdamW averages with c_t = 1/t and decays y itself; "
+                      "use ScheduleFreeAdamW.from_keras.")
+        return keras.optimizers.ScheduleFreeAdamW(beta_1=opt.betas[0], beta_2=opt.betas[1], epsilon=opt.eps,
+                                                  warmup_steps=opt.warmup_steps, **kw)
+    if isinstance(opt, (LARS, Shampoo, ScheduleFreeSGD)):
+        raise _no(f"Keras 3 has no {type(opt).__name__}.")
     if isinstance(opt, Rprop):
         raise _no("Keras 3 has no Rprop (sign-based steps with adaptive per-coordinate sizes); "
                   "the nearest sign-based optimizer is keras.optimizers.Lion.")
@@ -199,6 +271,68 @@ def keras_optimizer(opt: Optimizer) -> Any:
         raise _no("Keras 3 has no L-BFGS (keras.optimizers are one-gradient-per-update; L-BFGS needs a closure). "
                   "The nearest is scipy.optimize.minimize(method='L-BFGS-B') on the flattened weights.")
     raise TypeError(f"opt must be a lessons_lib optimizer, got {type(opt).__name__}")
+
+
+def reference_optimizer(opt: Optimizer, params: Any) -> Any:
+    """The implementation of ``opt`` in a well-kept PyTorch package, where ``torch.optim`` has none.
+
+    ``Lion``: ``lion_pytorch.Lion``; ``Lamb`` (with ``bias_correction="step", trust_eps=eps,
+    max_weight_norm=10``), ``LARS`` and ``Shampoo``: ``pytorch_optimizer``; ``ScheduleFreeSGD`` and
+    ``ScheduleFreeAdamW``: ``schedulefree``'s reference implementations (call ``.train()`` before stepping).
+    These packages are installed for the tests (``pip install -e ".[test]"``).
+    """
+    lr = _lr0(opt)
+    if isinstance(opt, Lion):
+        from lion_pytorch import Lion as TorchLion
+
+        if opt.maximize:
+            raise _no("lion_pytorch.Lion has no maximize")
+        return TorchLion(params, lr=lr, betas=opt.betas, weight_decay=opt.weight_decay)
+    if isinstance(opt, Lamb):
+        import pytorch_optimizer
+
+        if opt.bias_correction != "step" or opt.max_weight_norm != 10.0 or opt.trust_eps != opt.eps:
+            raise _no("pytorch_optimizer.Lamb divides the step (not the moments) by 1 - beta1**t, clips ||w|| at 10 "
+                      "and divides by ||r|| + eps: Lamb(bias_correction='step', trust_eps=eps, max_weight_norm=10.0)")
+        return pytorch_optimizer.Lamb(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
+                                      weight_decouple=opt.decoupled_weight_decay, max_grad_norm=0.0, foreach=False)
+    if isinstance(opt, LARS):
+        import pytorch_optimizer
+
+        if not opt.exclude_vectors:
+            raise _no("pytorch_optimizer.LARS leaves vectors unscaled (exclude_vectors=True)")
+        return pytorch_optimizer.LARS(params, lr=lr, weight_decay=opt.weight_decay, momentum=opt.momentum,
+                                      dampening=opt.dampening, trust_coefficient=opt.trust_coefficient,
+                                      nesterov=opt.nesterov, foreach=False)
+    if isinstance(opt, Shampoo):
+        import pytorch_optimizer
+
+        return pytorch_optimizer.Shampoo(params, lr=lr, momentum=0.0, matrix_eps=opt.eps)
+    if isinstance(opt, ScheduleFreeSGD):
+        from schedulefree import SGDScheduleFreeReference
+
+        ref = SGDScheduleFreeReference(params, lr=lr, momentum=opt.momentum, weight_decay=opt.weight_decay,
+                                       warmup_steps=opt.warmup_steps, r=opt.r, weight_lr_power=opt.weight_lr_power)
+        _quiet(ref.train)
+        return ref
+    if isinstance(opt, ScheduleFreeAdamW):
+        from schedulefree import AdamWScheduleFreeReference
+
+        if opt.keras_form:
+            raise _no("schedulefree's AdamW is the paper's form; keras_form=True is keras.optimizers.ScheduleFreeAdamW")
+        ref = AdamWScheduleFreeReference(params, lr=lr, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay,
+                                         warmup_steps=opt.warmup_steps, r=opt.r, weight_lr_power=opt.weight_lr_power)
+        _quiet(ref.train)
+        return ref
+    return torch_optimizer(opt, params)
+
+
+def _quiet(fn: Callable[[], Any]) -> Any:
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # the reference implementations print "Switching to train mode"
+        return fn()
 
 
 def keras_rounded(x: float) -> float:
@@ -217,8 +351,12 @@ def run_numpy(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
     return np.array(out)
 
 
-def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) -> np.ndarray:
-    """The same run with the torch equivalent (float64), its scheduler stepped after each ``optimizer.step()``."""
+def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int,
+              build: Callable[[Optimizer, Any], Any] = torch_optimizer) -> np.ndarray:
+    """The same run with the torch equivalent (float64), its scheduler stepped after each ``optimizer.step()``.
+
+    ``build=reference_optimizer`` runs a third-party package's implementation instead of ``torch.optim``'s.
+    """
     torch = import_torch()
     # torch keeps scalar state (step counts, NAdam's mu_product) in the default dtype: float64 here, so that
     # 0.96 ** (step * momentum_decay) is not computed in float32.
@@ -226,7 +364,7 @@ def run_torch(opt: Optimizer, params0: np.ndarray, grad_fn: GradFn, steps: int) 
     torch.set_default_dtype(torch.float64)
     try:
         x = torch.tensor(np.array(params0, dtype=np.float64), requires_grad=True)
-        topt = torch_optimizer(opt, [x])
+        topt = build(opt, [x])
         sched = opt.lr.torch_scheduler(topt) if callable(opt.lr) and hasattr(opt.lr, "torch_scheduler") else None
         if callable(opt.lr) and sched is None:
             lr0 = _lr0(opt)

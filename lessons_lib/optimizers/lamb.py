@@ -6,7 +6,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .._checks import check_bool, check_nonneg, check_positive, check_unit_interval
+from .._checks import check_bool, check_choice, check_nonneg, check_positive, check_unit_interval
 from ._base import LearningRate, Optimizer, check_betas
 
 __all__ = ["Lamb", "LambState", "LARS", "LARSState", "trust_ratio"]
@@ -45,7 +45,10 @@ class Lamb(Optimizer):
 
     Implementations differ in three places, each a switch here:
 
-    * ``bias_correction`` (paper, Keras: True; ``pytorch_optimizer.Lamb``: False);
+    * ``bias_correction``: ``"moments"`` (paper, Keras) corrects :math:`m` and :math:`v` before the ratio;
+      ``pytorch_optimizer.Lamb`` uses the raw moments and divides the final step by :math:`1-\beta_1^t`
+      (``"step"``), which the trust ratio does not cancel: its first steps are 10 times larger for
+      :math:`\beta_1 = 0.9`; ``"none"`` corrects nothing;
     * ``decoupled_weight_decay``: Keras decays :math:`w \leftarrow (1-\eta\lambda) w` *before* the step and
       leaves :math:`\lambda w` out of :math:`r_t` (so out of the trust ratio); the paper puts it in;
     * ``trust_eps`` and ``max_weight_norm``: ``pytorch_optimizer.Lamb`` divides by :math:`\lVert r\rVert + \epsilon`
@@ -56,13 +59,13 @@ class Lamb(Optimizer):
     _state_class = LambState
 
     def __init__(self, lr: LearningRate = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-6,
-                 weight_decay: float = 0.0, *, bias_correction: bool = True, decoupled_weight_decay: bool = False,
+                 weight_decay: float = 0.0, *, bias_correction: str = "moments", decoupled_weight_decay: bool = False,
                  trust_eps: float = 0.0, max_weight_norm: Optional[float] = None) -> None:
         super().__init__(lr)
         self.betas = check_betas(betas)
         self.eps = check_positive("eps", eps)
         self.weight_decay = check_nonneg("weight_decay", weight_decay)
-        self.bias_correction = check_bool("bias_correction", bias_correction)
+        self.bias_correction = check_choice("bias_correction", bias_correction, ("moments", "step", "none"))
         self.decoupled_weight_decay = check_bool("decoupled_weight_decay", decoupled_weight_decay)
         self.trust_eps = check_nonneg("trust_eps", trust_eps)
         self.max_weight_norm = None if max_weight_norm is None else check_positive("max_weight_norm", max_weight_norm)
@@ -84,14 +87,15 @@ class Lamb(Optimizer):
             p = p * (1 - lr * self.weight_decay)
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        c1, c2 = (1 - b1**t, 1 - b2**t) if self.bias_correction else (1.0, 1.0)
+        c1, c2 = (1 - b1**t, 1 - b2**t) if self.bias_correction == "moments" else (1.0, 1.0)
+        step = lr / (1 - b1**t) if self.bias_correction == "step" else lr
         r = (m / c1) / (np.sqrt(v / c2) + self.eps)
         if not self.decoupled_weight_decay:
             r = r + self.weight_decay * p
         w_norm = float(np.linalg.norm(p))
         if self.max_weight_norm is not None:
             w_norm = min(w_norm, self.max_weight_norm)
-        return p - lr * trust_ratio(w_norm, float(np.linalg.norm(r)), self.trust_eps) * r, (m, v)
+        return p - step * trust_ratio(w_norm, float(np.linalg.norm(r)), self.trust_eps) * r, (m, v)
 
 
 class LARSState(NamedTuple):

@@ -119,7 +119,10 @@ class ScheduleFreeAdamW(_ScheduleFree):
     **Keras form** (:meth:`from_keras`): ``keras.optimizers.ScheduleFreeAdamW`` averages uniformly,
     :math:`c_t = 1/t`, whatever the warmup (``weight_lr_power=0``); decays :math:`y` itself before the step,
     :math:`y \leftarrow (1 - \eta\lambda) y` with the un-warmed rate; recovers :math:`x` from :math:`y` and
-    :math:`z` instead of storing it; and its model variables are :math:`y`, with no switch to :math:`x`: a Keras
+    :math:`z` instead of storing it, and does so with the :math:`z` it has just updated
+    (:math:`x_{t-1} = (y_{t-1} - (1-\beta_1) z_t)/\beta_1`: it reads the variable after assigning it; measured
+    on Keras 3.15 with TensorFlow), which shifts :math:`x` back by :math:`(1-\beta_1)/\beta_1` of each step where
+    the paper uses :math:`z_{t-1}`; and its model variables are :math:`y`, with no switch to :math:`x`: a Keras
     model trained with it is evaluated at :math:`y` unless you compute :math:`x = (y - (1-\beta_1) z)/\beta_1`
     yourself (:meth:`params_for` does).
     """
@@ -156,11 +159,12 @@ class ScheduleFreeAdamW(_ScheduleFree):
         gamma = extra["_lr"]
         if self.keras_form:
             p = p * (1 - lr * self.weight_decay)  # Keras decays the model variable y with the un-warmed rate
-            x = (p - (1 - b1) * z) / b1
         else:
             z = z - gamma * self.weight_decay * p
         v = b2 * v + (1 - b2) * g * g
         z = z - gamma * g / (np.sqrt(v / (1 - b2**t)) + self.eps)
+        if self.keras_form:
+            x = (p - (1 - b1) * z) / b1  # Keras recovers x from y and the *updated* z (see the class docstring)
         c = extra["_c"]
         x = (1 - c) * x + c * z
         return (1 - b1) * z + b1 * x, (z, x, v)
