@@ -3,7 +3,7 @@ updates) and every schedule case against its torch scheduler and Keras schedule 
 
 The cases are the ones the tests assert on (tests/test_optimizer_conformance.py, tests/test_schedule_conformance.py);
 this script reports the measured numbers behind those pass/fail checks.
-Run: python benchmarks/conformance_report.py
+Run: python benchmarks/conformance_report.py  (add --part-iii for the Part III optimizers only)
 """
 
 from __future__ import annotations
@@ -118,6 +118,46 @@ def main() -> None:
         e = tw.worst_error(run_numpy(opt, tw.THETA0, tw.grad_fn, tw.STEPS), run_keras(opt, tw.THETA0, tw.grad_fn, tw.STEPS))
         print(f"| keras.optimizers.Ftrl | {name} | {e:.1e} | {COVERAGE['keras.optimizers.Ftrl'].bound:.0e} |")
 
+    part_iii()
+
+
+def part_iii() -> None:
+    """The Part III optimizers: against torch.optim (Newton-Schulz in float64 for Muon), Keras and reference packages."""
+    import torch.optim._muon as muon
+
+    from lessons_lib.frameworks import COVERAGE, reference_optimizer, run_keras, run_numpy, run_torch
+    from lessons_lib.frameworks.coverage import OPTIMIZER_TOL
+
+    p3 = _load("test_part3_conformance")
+    print(f"\nPart III optimizers ({p3.STEPS} float64 updates, matrix and vector parameters)\n")
+    print("| against | case | parameter | worst error | bound |")
+    print("|---|---|---|---:|---:|")
+    groups = [("torch.optim", p3.TORCH, run_torch, {}), ("reference package", p3.REFERENCE, run_torch,
+                                                            {"build": reference_optimizer}),
+              ("keras.optimizers", p3.KERAS, run_keras, {})]
+    bf16 = muon._zeropower_via_newtonschulz
+    muon._zeropower_via_newtonschulz = p3._ns_float64
+    try:
+        for label, cases, runner, kw in groups:
+            for name, (opt, shapes) in cases.items():
+                for shape in shapes:
+                    ours = run_numpy(opt, p3.START[shape], p3.grad_fn(shape), p3.STEPS)
+                    theirs = runner(opt, p3.START[shape], p3.grad_fn(shape), p3.STEPS, **kw)
+                    key = f"{label}.{type(opt).__name__}"
+                    bound = COVERAGE[key].bound if key in COVERAGE else OPTIMIZER_TOL
+                    print(f"| {label} | {name} | {shape} | {p3.worst_error(ours, theirs):.1e} | {bound:.0e} |")
+    finally:
+        muon._zeropower_via_newtonschulz = bf16
+    from lessons_lib.optimizers import Muon
+
+    opt = Muon(lr=0.01)
+    e = p3.worst_error(run_numpy(opt, p3.START["matrix"], p3.grad_fn("matrix"), p3.STEPS),
+                       run_torch(opt, p3.START["matrix"], p3.grad_fn("matrix"), p3.STEPS))
+    print(f"| torch.optim | Muon default, torch's own bfloat16 Newton-Schulz (a known difference) | matrix | {e:.1e} | - |")
+
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--part-iii"]:
+        part_iii()
+    else:
+        main()
