@@ -144,9 +144,25 @@ def test_plateau_decision_matches_reduce_lr_on_plateau() -> None:
             (new_lr, sched.best, sched.num_bad), rel=1e-15)
 
 
+def test_lion_step_matches_the_library() -> None:
+    from lessons_lib.optimizers import Lion
+
+    for (theta, m, g, lr), kw in _cases("lion_step"):
+        opt = Lion(lr=lr, betas=kw.get("betas", (0.9, 0.99)), weight_decay=kw.get("weight_decay", 0.0))
+        new, state = opt.update(theta, g, opt.init(theta)._replace(exp_avg=m))
+        _close(_ref("lion_step")(theta, m, g, lr, **kw), (new, state.exp_avg), rtol=1e-6, atol=1e-12)
+
+
+def test_factored_second_moment_matches_the_library() -> None:
+    from lessons_lib.optimizers.adafactor import factored_second_moment
+
+    for (r, c), _ in _cases("factored_second_moment"):
+        _close(_ref("factored_second_moment")(r, c), factored_second_moment(r[:, None], c[None, :]), rtol=1e-6)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search)."""
     checked = {"gd_step", "numerical_gradient", "minibatches", "sgd_epoch", "momentum_step", "nesterov_step",
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
-               "plateau_decision", *_schedule_pairs()}
+               "plateau_decision", "lion_step", "factored_second_moment", *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy"}

@@ -446,6 +446,36 @@ def _legacy_cases(rng):
             ((0.5, 0.5, 3), {})]
 
 
+# --------------------------------------------------------------------------------------------- sign and memory
+def lion_step(theta, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0):
+    b1, b2 = betas
+    theta = theta * (1 - lr * weight_decay) - lr * np.sign(b1 * m + (1 - b1) * g)
+    return theta, b2 * m + (1 - b2) * g
+
+
+def _lion_cases(rng):
+    def triple(shape, dtype=np.float64):
+        return tuple((rng.standard_normal(shape)).astype(dtype) for _ in range(3))
+    zero_dir = (np.array([1.0, 2.0]), np.array([0.9, -1.0]), np.array([-8.1, 9.0]))  # b1 m + (1-b1) g == 0 exactly
+    return [(triple(3) + (0.01,), {}), (triple((2, 3)) + (0.001,), {"betas": (0.8, 0.95)}),
+            (triple(4) + (0.01,), {"weight_decay": 0.5}),
+            (triple(5, np.float32) + (0.003,), {"betas": (0.95, 0.98), "weight_decay": 0.1}),
+            (zero_dir + (0.1,), {}),
+            (triple((3, 2)) + (0.02,), {"betas": (0.5, 0.999), "weight_decay": 0.05})]
+
+
+def factored_second_moment(row_mean, col_mean):
+    return np.outer(row_mean, col_mean) / np.mean(row_mean)
+
+
+def _factored_cases(rng):
+    a, b = rng.random(4) + 0.1, rng.random(6) + 0.1
+    v = np.outer(a, b)
+    return [((v.mean(axis=1), v.mean(axis=0)), {})] + [
+        ((rng.random(n) + 0.01, rng.random(k) + 0.01), {}) for n, k in ((3, 5), (7, 2), (1, 4))] + [
+        (((rng.random(3) + 0.1).astype(np.float32), (rng.random(3) + 0.1).astype(np.float32)), {})]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -637,4 +667,30 @@ EXERCISES: list[Exercise] = [
            "When the target is never reached, return inf (as chapter 13 does), so that 'never' sorts after every "
            "epoch."),
     ], doc="The first epoch, counted from 1, whose accuracy is >= target, or inf if it is never reached."),
+    _ex("lion_step", "sign-and-memory", "One Lion update", lion_step, _lion_cases, [
+        _v("the betas swapped", lambda th, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0: lion_step(
+            th, m, g, lr, (betas[1], betas[0]), weight_decay),
+           "beta1 (0.9) mixes the gradient into this step's direction; beta2 (0.99) is the memory's decay."),
+        _v("the momentum updated before the direction", lambda th, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0: (
+            lambda m2: (th * (1 - lr * weight_decay) - lr * np.sign(betas[0] * m2 + (1 - betas[0]) * g), m2))(
+            betas[1] * m + (1 - betas[1]) * g),
+           "The direction uses the old momentum m_{t-1}; update m only after the step."),
+        _v("the weight decay inside the sign", lambda th, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0: (
+            th - lr * np.sign(betas[0] * m + (1 - betas[0]) * g + weight_decay * th),
+            betas[1] * m + (1 - betas[1]) * g),
+           "Lion's decay is decoupled: theta * (1 - lr * weight_decay), outside the sign."),
+        _v("no sign (a momentum step)", lambda th, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0: (
+            th * (1 - lr * weight_decay) - lr * (betas[0] * m + (1 - betas[0]) * g), betas[1] * m + (1 - betas[1]) * g),
+           "Lion steps by lr * sign(c): every coordinate moves by exactly lr."),
+    ], doc="c = b1 m + (1 - b1) g; theta <- theta (1 - lr wd) - lr sign(c); m <- b2 m + (1 - b2) g. Return "
+           "(theta, m)."),
+    _ex("factored_second_moment", "sign-and-memory", "Adafactor's factored second moment", factored_second_moment,
+        _factored_cases, [
+            _v("no normalisation", lambda r, c: np.outer(r, c), "Divide the outer product by mean(row_mean): each "
+               "factor carries the overall scale once."),
+            _v("divided by the sum", lambda r, c: np.outer(r, c) / np.sum(r), "Divide by the mean of row_mean, "
+               "not its sum."),
+            _v("the square root of the product", lambda r, c: np.sqrt(np.outer(r, c)),
+               "The estimate is R C^T / mean(R), a product of means, not a geometric mean."),
+        ], doc="The n x m estimate outer(row_mean, col_mean) / mean(row_mean)."),
 ]

@@ -435,6 +435,45 @@ def _schedules_matter() -> list[Question]:
     ]
 
 
+def _sign_and_memory() -> list[Question]:
+    from ..optimizers import Adafactor, Adam
+
+    n, m = 1024, 4096
+    adafactor_numbers = sum(np.asarray(x).size for x in Adafactor().init(np.zeros((n, m), np.float32))[1:]
+                            if x is not None)
+    first = Adam(lr=0.01).update(np.zeros(1), np.array([-250.0]), Adam(lr=0.01).init(np.zeros(1)))[0][0]
+    return [
+        _num("sm3-adam-first", "Adam with lr = 0.01 (any betas, eps negligible) sees a first gradient of -250 on a "
+             "coordinate. By how much does that coordinate change at t = 1 (with its sign)?", first, 1e-6,
+             "Right: the bias-corrected first step is lr * sign(g), whatever |g|.",
+             "At t = 1, m_hat = g and v_hat = g**2: the step is -lr * g / |g|."),
+        _mc("sm3-lion-lr", "You switch a tuned AdamW run (lr 1e-3, weight decay 0.1) to Lion. Which starting point "
+            "follows the Lion paper's advice?",
+            ("lr 1e-4 and weight decay 1.0: the rate 3-10x smaller, the decay 3-10x larger, so lr * wd stays put",
+             True, "Right: Lion's sign update has a larger norm than AdamW's, so its rate must shrink; the decay per "
+             "step is lr * wd."),
+            ("lr 1e-3 and weight decay 0.1: the same settings", False,
+             "Every coordinate then moves by the full 1e-3: a much larger update than AdamW's."),
+            ("lr 1e-2 and weight decay 0.01", False, "That makes the larger update larger still."),
+            ("lr 1e-4 and weight decay 0.01", False, "Then the decay per step, lr * wd, falls 100-fold.")),
+        _num("sm3-factored", f"Adafactor on one {n} x {m} weight matrix: how many numbers does its second-moment "
+             "state hold?", float(adafactor_numbers), 0.5,
+             f"Right: one mean per row and one per column, {n} + {m}.",
+             "It keeps the mean of g**2 along each row and along each column."),
+        _mc("sm3-exact", "When is Adafactor's factored estimate R C^T / mean(R) equal to the matrix of second moments?",
+            ("When that matrix has rank one, V = a b^T", True, "Right: then its row and column means determine it."),
+            ("When the matrix is diagonal", False, "A diagonal matrix is far from rank one; its estimate is not diagonal."),
+            ("Always, up to rounding", False, "Only rank-one matrices are rebuilt exactly."),
+            ("When beta2 is 0", False, "beta2 changes which average is factored, not whether factoring is exact.")),
+        _mc("sm3-adamax", "After one gradient 100 times larger than usual, Adamax...",
+            ("never steps more than lr, but steps much less than lr until beta2**t has forgotten the spike", True,
+             "Right: u_t = max(beta2 u, |g|) remembers the spike."),
+            ("takes one step 100 times larger than lr", False, "Adamax's steps are bounded by lr."),
+            ("ignores it completely, like Lion", False, "Lion's step ignores it; Adamax's max-norm does not."),
+            ("diverges", False, "Its steps are bounded by lr.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -449,4 +488,5 @@ BANKS: dict[str, list[Question]] = {
     "momentum": _momentum(),
     "gradient-descent": _gradient_descent(),
     "sgd": _sgd(),
+    "sign-and-memory": _sign_and_memory(),
 }
