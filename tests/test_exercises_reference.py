@@ -160,9 +160,22 @@ def test_factored_second_moment_matches_the_library() -> None:
         _close(_ref("factored_second_moment")(r, c), factored_second_moment(r[:, None], c[None, :]), rtol=1e-6)
 
 
+def test_newton_schulz_and_shampoo_step_match_the_library() -> None:
+    from lessons_lib.optimizers import Shampoo
+    from lessons_lib.optimizers.muon import newton_schulz
+
+    for (G,), kw in _cases("newton_schulz"):
+        _close(_ref("newton_schulz")(G, **kw), newton_schulz(G, **kw), rtol=1e-5, atol=1e-6)
+    for (W, G, L, R, lr), _ in _cases("shampoo_step"):
+        opt = Shampoo(lr=lr)
+        new, state = opt.update(W, G, opt.init(W)._replace(left=L, right=R))
+        _close(_ref("shampoo_step")(W, G, L, R, lr), (new, state.left, state.right), rtol=1e-9, atol=1e-12)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search)."""
     checked = {"gd_step", "numerical_gradient", "minibatches", "sgd_epoch", "momentum_step", "nesterov_step",
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
-               "plateau_decision", "lion_step", "factored_second_moment", *_schedule_pairs()}
+               "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
+               *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy"}

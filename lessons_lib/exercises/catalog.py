@@ -476,6 +476,53 @@ def _factored_cases(rng):
         (((rng.random(3) + 0.1).astype(np.float32), (rng.random(3) + 0.1).astype(np.float32)), {})]
 
 
+# ------------------------------------------------------------------------------------------- muon and shampoo
+def newton_schulz(G, steps=5, coefficients=(3.4445, -4.7750, 2.0315)):
+    a, b, c = coefficients
+    X = G / np.linalg.norm(G)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X
+
+
+def _ns_cases(rng):
+    return [((rng.standard_normal((3, 5)),), {}), ((rng.standard_normal((6, 2)),), {"steps": 3}),
+            ((rng.standard_normal((4, 4)),), {"coefficients": (1.5, -0.5, 0.0), "steps": 8}),
+            ((np.diag([5.0, 1.0, 0.2]),), {}), ((rng.standard_normal((2, 3)) * 100,), {"steps": 1}),
+            ((rng.standard_normal((3, 3)).astype(np.float32),), {"steps": 2})]
+
+
+def _ns_unscaled(G, steps, coefficients):
+    a, b, c = coefficients
+    X = G
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X
+
+
+def _inv_root(a, p):
+    w, v = np.linalg.eigh(a)
+    return (v * w ** (-1.0 / p)) @ v.T
+
+
+def shampoo_step(W, G, L, R, lr):
+    L = L + G @ G.T
+    R = R + G.T @ G
+    return W - lr * _inv_root(L, 4) @ G @ _inv_root(R, 4), L, R
+
+
+def _shampoo_cases(rng):
+    out = []
+    for n, m in ((3, 2), (2, 4), (3, 3)):
+        g = rng.standard_normal((n, m))
+        out.append(((rng.standard_normal((n, m)), g, 1e-3 * np.eye(n), 1e-3 * np.eye(m), 0.1), {}))
+    g = rng.standard_normal((2, 3))
+    out.append(((np.zeros((2, 3)), g, np.eye(2) + np.outer([1.0, 2.0], [1.0, 2.0]), 2 * np.eye(3), 0.5), {}))
+    return out
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -693,4 +740,25 @@ EXERCISES: list[Exercise] = [
             _v("the square root of the product", lambda r, c: np.sqrt(np.outer(r, c)),
                "The estimate is R C^T / mean(R), a product of means, not a geometric mean."),
         ], doc="The n x m estimate outer(row_mean, col_mean) / mean(row_mean)."),
+    _ex("newton_schulz", "muon-and-shampoo", "Newton-Schulz orthogonalisation", newton_schulz, _ns_cases, [
+        _v("no normalisation", lambda G, steps=5, coefficients=(3.4445, -4.7750, 2.0315): _ns_unscaled(
+            G, steps, coefficients),
+           "Start from X = G / ||G||_F: the polynomial only maps [0, 1] towards 1; larger values blow up."),
+        _v("b and c swapped", lambda G, steps=5, coefficients=(3.4445, -4.7750, 2.0315): newton_schulz(
+            G, steps, (coefficients[0], coefficients[2], coefficients[1])),
+           "b multiplies X X^T X (the cube), c the fifth power (X X^T)^2 X."),
+        _v("one step short", lambda G, steps=5, coefficients=(3.4445, -4.7750, 2.0315): newton_schulz(
+            G, steps - 1, coefficients), "Apply the iteration exactly `steps` times."),
+    ], doc="X = G / ||G||_F, then `steps` times X <- a X + (b X X^T + c (X X^T)^2) X."),
+    _ex("shampoo_step", "muon-and-shampoo", "One Shampoo update of a weight matrix", shampoo_step, _shampoo_cases, [
+        _v("inverse square roots", lambda W, G, L, R, lr: (lambda L2, R2: (
+            W - lr * _inv_root(L2, 2) @ G @ _inv_root(R2, 2), L2, R2))(L + G @ G.T, R + G.T @ G),
+           "Each side gets the inverse fourth root: together they make the -1/2 power of the Kronecker product."),
+        _v("statistics updated after the step", lambda W, G, L, R, lr: (
+            W - lr * _inv_root(L, 4) @ G @ _inv_root(R, 4), L + G @ G.T, R + G.T @ G),
+           "Add G G^T and G^T G to the statistics first, then precondition with the new L and R."),
+        _v("the gradient not preconditioned on the right", lambda W, G, L, R, lr: (lambda L2, R2: (
+            W - lr * _inv_root(L2, 4) @ G, L2, R2))(L + G @ G.T, R + G.T @ G),
+           "Multiply by R^(-1/4) on the right as well: L^(-1/4) G R^(-1/4)."),
+    ], doc="L += G G^T; R += G^T G; W -= lr L^(-1/4) G R^(-1/4) (inverse roots from eigh). Return (W, L, R)."),
 ]

@@ -474,6 +474,36 @@ def _sign_and_memory() -> list[Question]:
     ]
 
 
+def _muon_and_shampoo() -> list[Question]:
+    from ..optimizers.muon import NS_COEFFICIENTS
+
+    a, b, c = NS_COEFFICIENTS
+    once = a * 0.5 + b * 0.5**3 + c * 0.5**5
+    return [
+        _num("ms-poly", "One step of Muon's Newton-Schulz iteration (a, b, c) = (3.4445, -4.7750, 2.0315) maps a "
+             "singular value of 0.5 to what?", once, 1e-3, "Right: p(0.5) = a/2 + b/8 + c/32.",
+             "Each singular value s goes to a s + b s**3 + c s**5."),
+        _num("ms-memory", "Shampoo on one 1000 x 300 weight matrix: how many numbers do its two statistics L and R "
+             "hold together?", 1000.0**2 + 300.0**2, 0.5, "Right: an n x n and an m x m matrix.",
+             "L is n x n (from G G^T) and R is m x m (from G^T G)."),
+        _num("ms-scale", "torch.optim.Muon with its default adjust_lr_fn on a 1024 x 256 weight: by what factor is "
+             "the orthogonalised step multiplied, besides lr?", float(np.sqrt(max(1, 1024 / 256))), 1e-6,
+             "Right: sqrt(max(1, A/B)) = sqrt(4).", "The default ('original') scale is sqrt(max(1, A / B))."),
+        _mc("ms-bias", "Where should the bias vectors of a network trained with Muon go?",
+            ("To another optimizer such as AdamW: torch.optim.Muon refuses them, keras.optimizers.Muon hands them to "
+             "AdamW itself", True, "Right: Muon is for hidden weight matrices."),
+            ("To Muon, reshaped into a 1 x n matrix", False,
+             "Orthogonalising a 1 x n matrix just normalises it: a sign-like step with none of Muon's benefit."),
+            ("Nowhere: biases should be frozen", False, "They still need training."),
+            ("To plain SGD without momentum", False, "Possible, but the standard recipe is AdamW.")),
+        _mc("ms-rotate", "On an ill-conditioned quadratic whose valley is rotated 45 degrees from the axes, which "
+            "keeps the speed it has on the axis-aligned valley?",
+            ("Shampoo (full-matrix preconditioning)", True, "Right: its preconditioner turns with the problem."),
+            ("Adam", False, "A diagonal preconditioner only stretches along the axes."),
+            ("AdaGrad", False, "Also diagonal."), ("RMSprop", False, "Also diagonal.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -489,4 +519,5 @@ BANKS: dict[str, list[Question]] = {
     "gradient-descent": _gradient_descent(),
     "sgd": _sgd(),
     "sign-and-memory": _sign_and_memory(),
+    "muon-and-shampoo": _muon_and_shampoo(),
 }
