@@ -172,10 +172,27 @@ def test_newton_schulz_and_shampoo_step_match_the_library() -> None:
         _close(_ref("shampoo_step")(W, G, L, R, lr), (new, state.left, state.right), rtol=1e-9, atol=1e-12)
 
 
+def test_averaging_exercises_match_the_library() -> None:
+    from lessons_lib.optimizers import EMA, ScheduleFreeSGD
+
+    for (y, z, x, g, lr, t), kw in _cases("schedule_free_sgd_step"):
+        opt = ScheduleFreeSGD(lr=lr, momentum=kw.get("beta", 0.9), weight_lr_power=0.0)
+        state = opt.init(y)._replace(step=t - 1, z=z, x=x, weight_sum=float(t - 1), lr_max=lr)
+        new, state = opt.update(y, g, state)
+        _close(_ref("schedule_free_sgd_step")(y, z, x, g, lr, t, **kw), (new, state.z, state.x), rtol=1e-5)
+    for (a, th, d, n), _ in _cases("ema_update"):
+        ema = EMA(d)
+        out = ema.update(ema.init(a)._replace(n_averaged=n, average=a), th)
+        got = _ref("ema_update")(a, th, d, n)
+        _close(got[0], out.average, rtol=1e-6)
+        assert got[1] == out.n_averaged
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search)."""
     checked = {"gd_step", "numerical_gradient", "minibatches", "sgd_epoch", "momentum_step", "nesterov_step",
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
+               "schedule_free_sgd_step", "ema_update",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy"}

@@ -523,6 +523,34 @@ def _shampoo_cases(rng):
     return out
 
 
+# ------------------------------------------------------------------------------------- averaging, schedule-free
+def schedule_free_sgd_step(y, z, x, grad, lr, t, beta=0.9):
+    z = z - lr * grad
+    x = (1 - 1 / t) * x + z / t
+    return (1 - beta) * z + beta * x, z, x
+
+
+def _sf_cases(rng):
+    def three(shape, dtype=np.float64):
+        return tuple(rng.standard_normal(shape).astype(dtype) for _ in range(4))
+    return [(three(3) + (0.1, 1), {}), (three(3) + (0.05, 2), {}), (three((2, 2)) + (0.2, 7), {"beta": 0.5}),
+            (three(4) + (0.01, 100), {"beta": 0.95}), (three(2, np.float32) + (0.1, 3), {})]
+
+
+def ema_update(average, theta, decay, n_averaged):
+    if n_averaged == 0:
+        return theta.copy(), 1
+    return decay * average + (1 - decay) * theta, n_averaged + 1
+
+
+def _ema_cases(rng):
+    return [((rng.standard_normal(3), rng.standard_normal(3), 0.9, 0), {}),
+            ((rng.standard_normal(3), rng.standard_normal(3), 0.9, 1), {}),
+            ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), 0.99, 10), {}),
+            ((rng.standard_normal(2), rng.standard_normal(2), 0.5, 0), {}),
+            ((rng.standard_normal(4).astype(np.float32), rng.standard_normal(4).astype(np.float32), 0.75, 3), {})]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -761,4 +789,26 @@ EXERCISES: list[Exercise] = [
             W - lr * _inv_root(L2, 4) @ G, L2, R2))(L + G @ G.T, R + G.T @ G),
            "Multiply by R^(-1/4) on the right as well: L^(-1/4) G R^(-1/4)."),
     ], doc="L += G G^T; R += G^T G; W -= lr L^(-1/4) G R^(-1/4) (inverse roots from eigh). Return (W, L, R)."),
+    _ex("schedule_free_sgd_step", "averaging", "One schedule-free SGD update", schedule_free_sgd_step, _sf_cases, [
+        _v("x averages y instead of z", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
+            (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / t) * x + y / t))(z - lr * g),
+           "x is the running average of the SGD iterates z."),
+        _v("the average off by one (1/(t+1))", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
+            (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / (t + 1)) * x + z2 / (t + 1)))(z - lr * g),
+           "At update t (1-based) the new z gets weight 1/t: at t = 1, x becomes z itself."),
+        _v("beta on the wrong sequence", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
+            beta * z2 + (1 - beta) * x2, z2, x2))((1 - 1 / t) * x + z2 / t))(z - lr * g),
+           "y = (1 - beta) z + beta x: with beta = 0.9, y stays close to the average x."),
+        _v("the SGD step from x", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
+            (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / t) * x + z2 / t))(x - lr * g),
+           "The SGD step updates z: z <- z - lr * grad."),
+    ], doc="z <- z - lr grad; x <- (1 - 1/t) x + z / t; y <- (1 - beta) z + beta x. Return (y, z, x)."),
+    _ex("ema_update", "averaging", "One update of an exponential moving average of the weights", ema_update,
+        _ema_cases, [
+            _v("decay and 1 - decay swapped", lambda a, th, d, n: (th.copy(), 1) if n == 0 else (
+                (1 - d) * a + d * th, n + 1), "The old average keeps weight decay (close to 1)."),
+            _v("no copy at the first update", lambda a, th, d, n: (d * a + (1 - d) * th, n + 1),
+               "When nothing has been averaged yet (n_averaged == 0), the average becomes a copy of theta, as in "
+               "PyTorch's AveragedModel and Keras's use_ema."),
+        ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
 ]

@@ -504,6 +504,45 @@ def _muon_and_shampoo() -> list[Question]:
     ]
 
 
+def _averaging() -> list[Question]:
+    from ..optimizers import SWA
+
+    iterates = [np.array([2.0]), np.array([-1.0]), np.array([5.0]), np.array([0.0])]
+    swa = SWA()
+    state = swa.init(iterates[0])
+    for x in iterates:
+        state = swa.update(state, x)
+    return [
+        _mc("av-eval", "Training with schedule-free AdamW (the schedulefree package), which point should you "
+            "evaluate and save?",
+            ("x, the average: call optimizer.eval() first (and optimizer.train() before training again)", True,
+             "Right: the model holds y during training."),
+            ("y, the point the model holds during training", False, "y is where gradients are taken; x is the "
+             "averaged point the method's guarantees are about."),
+            ("z, the plain SGD iterate", False, "z is the noisiest of the three."),
+            ("Any of them: they coincide after warmup", False, "They differ throughout; measure it.")),
+        _num("av-memory", "An EMA of the weights with decay 0.999 remembers roughly how many recent iterates?",
+             1 / (1 - 0.999), 1.0, "Right: about 1 / (1 - decay).", "The weights fall like decay**k: about "
+             "1 / (1 - decay) iterates carry most of it."),
+        _num("av-swa", "SWA (a uniform average) folds in the iterates 2, -1, 5, 0 in this order. What is the average?",
+             float(state.average[0]), 1e-9, "Right: their mean.", "SWA keeps the plain mean of what it has seen."),
+        _mc("av-keras", "A Keras model trained with keras.optimizers.ScheduleFreeAdamW is evaluated with "
+            "model.evaluate(). At which point?",
+            ("y: the model variables; Keras has no switch to x", True,
+             "Right: compute x = (y - (1 - beta_1) z) / beta_1 yourself to evaluate at x."),
+            ("x: Keras swaps the weights automatically", False, "It does not (Keras 3.15)."),
+            ("z: the optimizer's momentum variable", False, "z is stored in the optimizer, not the model."),
+            ("An EMA of y", False, "Only with use_ema=True, which is a separate feature.")),
+        _mc("av-bn", "You average the weights of a network with batch normalisation (SWA) and its accuracy "
+            "collapses. The usual fix?",
+            ("Recompute the batch-norm statistics for the averaged weights (torch.optim.swa_utils.update_bn)", True,
+             "Right: the stored running statistics belong to the iterates."),
+            ("Use a larger learning rate", False, "The problem is in the normalisation statistics."),
+            ("Average only the batch-norm layers", False, "No."),
+            ("Switch to an EMA", False, "An EMA of the weights has the same issue.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -520,4 +559,5 @@ BANKS: dict[str, list[Question]] = {
     "sgd": _sgd(),
     "sign-and-memory": _sign_and_memory(),
     "muon-and-shampoo": _muon_and_shampoo(),
+    "averaging": _averaging(),
 }
