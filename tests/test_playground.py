@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons_lib.optimizers import SGD, Adagrad, Adam, AdamW, NAdam, RAdam, RMSprop
+from lessons_lib.optimizers import (SGD, Adafactor, Adagrad, Adam, Adamax, AdamW, Lamb, Lion, NAdam, RAdam, RMSprop,
+                                    ScheduleFreeSGD, Shampoo)
 from lessons_lib.problems import OBJECTIVES, beale, rosenbrock
 from lessons_lib.train import minimize
 from lessons_lib.widgets.playground import (OPTIMIZERS, compute_trajectories, descend, make_optimizer, playground,
@@ -27,6 +28,12 @@ DIRECT = [
     ({"optimizer": "AdamW", "lr": 0.05, "weight_decay": 0.1}, AdamW(lr=0.05, weight_decay=0.1)),
     ({"optimizer": "NAdam", "lr": 0.02, "betas": [0.9, 0.99]}, NAdam(lr=0.02, betas=(0.9, 0.99))),
     ({"optimizer": "RAdam", "lr": 0.05}, RAdam(lr=0.05)),
+    ({"optimizer": "Adamax", "lr": 0.05, "betas": (0.8, 0.99)}, Adamax(lr=0.05, betas=(0.8, 0.99))),
+    ({"optimizer": "Lion", "lr": 0.01, "weight_decay": 0.1}, Lion(lr=0.01, weight_decay=0.1)),
+    ({"optimizer": "Lamb", "lr": 0.02, "betas": (0.9, 0.99)}, Lamb(lr=0.02, betas=(0.9, 0.99))),
+    ({"optimizer": "Adafactor", "lr": 0.1}, Adafactor(lr=0.1)),
+    ({"optimizer": "Shampoo", "lr": 0.5}, Shampoo(lr=0.5)),
+    ({"optimizer": "Schedule-free SGD", "lr": 1e-3, "momentum": 0.8}, ScheduleFreeSGD(lr=1e-3, momentum=0.8)),
 ]
 
 

@@ -22,7 +22,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from .._checks import check_int, check_number
-from ..optimizers import SGD, Adagrad, Adam, AdamW, NAdam, Optimizer, RAdam, RMSprop
+from ..optimizers import (SGD, Adafactor, Adagrad, Adam, Adamax, AdamW, Lamb, Lion, NAdam, Optimizer, RAdam, RMSprop,
+                          ScheduleFreeSGD, Shampoo)
 from ..problems import OBJECTIVES, Objective
 from ..train import Trajectory, minimize
 
@@ -40,10 +41,19 @@ _SPECS: dict[str, tuple[type[Optimizer], tuple[str, ...], dict[str, Any], dict[s
     "AdamW": (AdamW, ("lr", "betas", "weight_decay"), {}, {}),
     "NAdam": (NAdam, ("lr", "betas"), {}, {}),
     "RAdam": (RAdam, ("lr", "betas"), {}, {}),
+    "Adamax": (Adamax, ("lr", "betas"), {}, {}),
+    "Lion": (Lion, ("lr", "betas", "weight_decay"), {}, {}),
+    "Lamb": (Lamb, ("lr", "betas", "weight_decay"), {}, {}),
+    "Adafactor": (Adafactor, ("lr", "weight_decay"), {}, {}),
+    "Shampoo": (Shampoo, ("lr",), {}, {}),
+    "Schedule-free SGD": (ScheduleFreeSGD, ("lr", "momentum", "weight_decay"), {}, {}),
 }
 
 OPTIMIZERS: tuple[str, ...] = tuple(_SPECS)
-"""The optimizer names the playground offers. ``SGD`` is plain (full-batch) gradient descent here."""
+"""The optimizer names the playground offers. ``SGD`` is plain (full-batch) gradient descent here. On a 2-D point,
+``Shampoo`` is full-matrix AdaGrad, ``Adafactor`` keeps its unfactored (vector) form, ``Lamb``'s trust ratio makes
+every step ``lr`` times the point's norm, and ``Schedule-free SGD`` draws the training point y (``momentum`` is its
+interpolation weight). ``Muon`` needs matrices and is not offered."""
 
 HYPERPARAMETERS: tuple[str, ...] = ("lr", "momentum", "betas", "alpha", "weight_decay")
 """The hyperparameter keys a config may hold (with ``"optimizer"`` and an optional ``"label"``)."""
@@ -58,9 +68,11 @@ def _optimizer_name(name: Any) -> str:
     """The canonical spelling of ``name``; case, spaces, ``-`` and ``_`` do not matter (``"sgd + Momentum"``)."""
     if not isinstance(name, str):
         raise TypeError(f"optimizer must be a name (str), one of {', '.join(map(repr, OPTIMIZERS))}; got {name!r}")
-    key = name.lower().replace(" ", "").replace("-", "").replace("_", "")
+    def norm(n: str) -> str:
+        return n.lower().replace(" ", "").replace("-", "").replace("_", "")
+
     for canonical in OPTIMIZERS:
-        if canonical.lower() == key:
+        if norm(canonical) == norm(name):
             return canonical
     raise ValueError(f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}; got {name!r}"
                      + _closest(name, OPTIMIZERS))
@@ -137,7 +149,7 @@ def descend(optimizer: Optimizer, objective: Objective, x0: np.ndarray, steps: i
         t = state.step + 1
         extra = optimizer._step_extra(state, t)
         x, slots = optimizer._update_leaf(x, g, slots, t, optimizer.learning_rate(t - 1), extra)
-        state = cls(step=t, **dict(zip(names, slots)), **extra)
+        state = cls(step=t, **dict(zip(names, slots)), **{k: v for k, v in extra.items() if not k.startswith("_")})
         loss = float(f(x))
         if not (math.isfinite(loss) and abs(loss) < divergence_threshold and (np.abs(x) < divergence_threshold).all()):
             diverged = True

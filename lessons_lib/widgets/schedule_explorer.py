@@ -114,6 +114,10 @@ def _constant_then_cosine(lr: float, hold_steps: int, decay_steps: int, eta_min:
     return ScheduleSequence([Constant(lr), CosineAnnealing(lr, decay_steps, eta_min=eta_min)], [hold_steps])
 
 
+def _warmup_stable_decay(lr: float, warmup_steps: int, stable_steps: int, decay_steps: int) -> Schedule:
+    return LinearWarmup(ScheduleSequence([Constant(lr), PolynomialDecay(lr, decay_steps)], [stable_steps]), warmup_steps)
+
+
 _LR = Param(0.1, "logfloat", -4, 0)
 _GAMMA = Param(0.5, "float", 0.05, 1.0)
 
@@ -171,6 +175,10 @@ SCHEDULES: dict[str, tuple[Callable[..., Schedule], dict[str, Param], str]] = {
                                                      "decay_steps": Param(200, "int", 1, 1000),
                                                      "eta_min": Param(0.0, "float", 0.0, 0.1)},
                              "a Sequence: hold lr, then cosine"),
+    "warmup_stable_decay": (_warmup_stable_decay, {"lr": _LR, "warmup_steps": Param(20, "int", 1, 500),
+                                                   "stable_steps": Param(200, "int", 1, 1000),
+                                                   "decay_steps": Param(60, "int", 1, 500)},
+                            "warmup, hold, then a linear decay (WSD; chapter 17 compares it with schedule-free)"),
     "multiplicative": (_multiplicative, {"lr": _LR, "factor": Param(0.99, "float", 0.9, 1.0)},
                        "multiply the rate by factor at every update (MultiplicativeLR)"),
     "chained": (_chained_step_exponential, {"lr": _LR, "step_size": Param(100, "int", 1, 500), "gamma": _GAMMA,
