@@ -14,7 +14,7 @@ __all__ = ["SGD", "SGDState"]
 
 class SGDState(NamedTuple):
     step: int
-    momentum_buffer: Any  # b (torch form) or the velocity v (Keras form); zeros until the first update
+    momentum_buffer: Any  # b (torch form) or the velocity v (Keras form); zeros until the first update; None without momentum
 
 
 class SGD(Optimizer):
@@ -76,7 +76,7 @@ class SGD(Optimizer):
                    weight_decay=weight_decay or 0.0, lr_in_velocity=True, decoupled_weight_decay=True)
 
     def _init_leaf(self, p: np.ndarray) -> tuple:
-        return (np.zeros_like(p),)
+        return (np.zeros_like(p) if self.momentum > 0 else None,)  # plain SGD keeps no state, as torch's
 
     def _update_leaf(self, p, g, slots, t, lr, extra):
         (b,) = slots
