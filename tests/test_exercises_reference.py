@@ -188,11 +188,26 @@ def test_averaging_exercises_match_the_library() -> None:
         assert got[1] == out.n_averaged
 
 
+def test_accumulate_gradients_matches_the_big_batch_gradient() -> None:
+    """The reference against the definition it encodes: the mean gradient of the concatenated micro-batches."""
+    from lessons_lib.problems import load_dataset
+    from lessons_lib.train import MLP
+
+    data, net = load_dataset("digits"), MLP(64, 8, 10)
+    params = net.init(0)
+    sizes = [10, 10, 5]
+    idx = np.split(np.arange(25), np.cumsum(sizes)[:-1])
+    micro = [net.loss_and_grad(params, data.X_train[i], data.y_train[i])[1]["W1"] for i in idx]
+    full = net.loss_and_grad(params, data.X_train[:25], data.y_train[:25])[1]["W1"]
+    _close(_ref("accumulate_gradients")(micro, sizes), full, rtol=1e-12)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
-    """Exercises without one are the applied ones: time_to_accuracy (a list search)."""
+    """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
+    ranks, which tests/test_distributed.py checks DDP performs)."""
     checked = {"gd_step", "numerical_gradient", "minibatches", "sgd_epoch", "momentum_step", "nesterov_step",
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
-               "schedule_free_sgd_step", "ema_update",
+               "schedule_free_sgd_step", "ema_update", "accumulate_gradients",
                *_schedule_pairs()}
-    assert set(EXERCISES) - checked == {"time_to_accuracy"}
+    assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

@@ -551,6 +551,31 @@ def _ema_cases(rng):
             ((rng.standard_normal(4).astype(np.float32), rng.standard_normal(4).astype(np.float32), 0.75, 3), {})]
 
 
+# ---------------------------------------------------------------------------------------------- data parallel
+def accumulate_gradients(micro_grads, micro_sizes):
+    total = sum(micro_sizes)
+    return sum(g * (n / total) for g, n in zip(micro_grads, micro_sizes))
+
+
+def _accumulate_cases(rng):
+    def grads(k, shape, dtype=np.float64):
+        return [rng.standard_normal(shape).astype(dtype) for _ in range(k)]
+    return [((grads(4, 3), [8, 8, 8, 8]), {}), ((grads(2, (2, 2)), [16, 16]), {}),
+            ((grads(3, 4), [10, 10, 5]), {}), ((grads(1, 3), [7]), {}),
+            ((grads(3, 2, np.float32), [4, 2, 2]), {})]
+
+
+def allreduce_mean(rank_grads):
+    return [sum(parts) / len(parts) for parts in zip(*rank_grads)]
+
+
+def _allreduce_cases(rng):
+    def ranks(n, shapes):
+        return [[rng.standard_normal(s) for s in shapes] for _ in range(n)]
+    return [((ranks(2, [(3,), (2, 2)]),), {}), ((ranks(4, [(5,)]),), {}), ((ranks(1, [(2,), (3,)]),), {}),
+            ((ranks(3, [(2, 3), (1,)]),), {})]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -811,4 +836,19 @@ EXERCISES: list[Exercise] = [
                "When nothing has been averaged yet (n_averaged == 0), the average becomes a copy of theta, as in "
                "PyTorch's AveragedModel and Keras's use_ema."),
         ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
+    _ex("accumulate_gradients", "data-parallel", "Accumulating micro-batch gradients", accumulate_gradients,
+        _accumulate_cases, [
+            _v("not divided (the sum)", lambda gs, ns: sum(gs), "Each micro-batch gradient is a mean over its own "
+               "examples: weight them by n_j / sum(n) (1/k for equal sizes); the plain sum is k times too large."),
+            _v("an unweighted mean", lambda gs, ns: sum(gs) / len(gs), "With unequal micro-batch sizes, weight each "
+               "mean by its number of examples: the big batch averages examples, not micro-batches."),
+        ], doc="The big batch's mean gradient from micro-batch mean gradients: sum_j g_j * n_j / sum(n)."),
+    _ex("allreduce_mean", "data-parallel", "What an all-reduce gives every rank", allreduce_mean, _allreduce_cases, [
+        _v("the sum over ranks", lambda rg: [sum(parts) for parts in zip(*rg)],
+           "DDP averages: divide the sum by the number of ranks."),
+        _v("averaged twice", lambda rg: [sum(parts) / len(parts) ** 2 for parts in zip(*rg)],
+           "Divide by the number of ranks once."),
+        _v("rank 0's gradient only", lambda rg: [p.copy() for p in rg[0]],
+           "Every rank contributes: average over all of them."),
+    ], doc="rank_grads[r][i] is rank r's gradient for parameter i; return, per parameter, the mean over ranks."),
 ]

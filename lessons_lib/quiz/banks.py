@@ -543,6 +543,37 @@ def _averaging() -> list[Question]:
     ]
 
 
+def _data_parallel() -> list[Question]:
+    return [
+        _num("dp-undivided", "SGD with lr = 0.01 and gradient accumulation over 8 micro-batches, each loss NOT "
+             "divided by 8: the update equals the big batch's update at which learning rate?", 0.01 * 8, 1e-9,
+             "Right: the accumulated gradient is 8 times the mean, so the step is 8 times lr.",
+             "backward() adds the 8 micro-batch gradients: their sum is 8 times the big batch's (mean) gradient."),
+        _num("dp-global", "Data parallelism over 4 machines with 8 GPUs each, 32 examples per GPU: what is the "
+             "global batch size?", 4 * 8 * 32.0, 0.5, "Right: 4 * 8 * 32.", "Every GPU processes its own 32 "
+             "examples per update, and the all-reduce combines all of them."),
+        _mc("dp-twice", "Your DDP script divides each gradient by the world size before optimizer.step(). What "
+            "happens?",
+            ("The gradient is averaged twice: updates are world_size times too small", True,
+             "Right: DistributedDataParallel already averages over ranks during backward()."),
+            ("Nothing: the division is needed for a correct average", False, "DDP averages by itself."),
+            ("The ranks' parameters drift apart", False, "They stay equal, just with smaller steps."),
+            ("The run deadlocks", False, "No communication changes.")),
+        _mc("dp-epoch", "With a DistributedSampler, what does forgetting sampler.set_epoch(epoch) do?",
+            ("Every epoch visits the data in the same order on every rank", True,
+             "Right: the shuffling seed stays the same."),
+            ("Each rank sees all the data every epoch", False, "The sampler still shards."),
+            ("Training stops after one epoch", False, "No."),
+            ("The gradients are not averaged", False, "Averaging is DDP's job, independent of the sampler.")),
+        _mc("dp-adam", "With Adam instead of SGD, forgetting to divide the accumulated loss by k...",
+            ("changes almost nothing: Adam divides the gradient by its own running scale", True,
+             "Right: m/sqrt(v) is invariant to a constant factor on the gradient, up to epsilon."),
+            ("multiplies the learning rate by k, as for SGD", False, "That is SGD's case."),
+            ("multiplies the learning rate by sqrt(k)", False, "m scales by k and sqrt(v) by k too."),
+            ("makes Adam diverge", False, "Not by itself.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -560,4 +591,5 @@ BANKS: dict[str, list[Question]] = {
     "sign-and-memory": _sign_and_memory(),
     "muon-and-shampoo": _muon_and_shampoo(),
     "averaging": _averaging(),
+    "data-parallel": _data_parallel(),
 }
