@@ -67,8 +67,9 @@ def test_notebook_starts_with_title_then_colab_setup(path: Path) -> None:
     first = "".join(nb["cells"][0]["source"])
     assert nb["cells"][0]["cell_type"] == "markdown" and re.match(r"(\([\w-]+\)=\n)?# \S", first), \
         "first cell must be the '# Title' (after an optional MyST label line)"
-    assert len(re.findall(r"^# ", "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"),
-                          flags=re.M)) == 1, "exactly one top-level heading (the page title)"
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    prose = re.sub(r"^(```+)[^\n]*\n.*?^\1\s*$", "", prose, flags=re.M | re.S)  # a shell comment is not a heading
+    assert len(re.findall(r"^# ", prose, flags=re.M)) == 1, "exactly one top-level heading (the page title)"
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     setup = "".join(code[0]["source"])
     assert 'find_spec("lessons_lib")' in setup, "first code cell must install lessons_lib when missing (Colab)"
