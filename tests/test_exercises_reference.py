@@ -200,6 +200,20 @@ def test_accumulate_gradients_matches_the_big_batch_gradient() -> None:
     micro = [net.loss_and_grad(params, data.X_train[i], data.y_train[i])[1]["W1"] for i in idx]
     full = net.loss_and_grad(params, data.X_train[:25], data.y_train[:25])[1]["W1"]
     _close(_ref("accumulate_gradients")(micro, sizes), full, rtol=1e-12)
+def test_large_batch_exercises_match_the_library() -> None:
+    from lessons_lib.optimizers import LARS
+    from lessons_lib.schedules import Constant, LinearWarmup
+
+    for (w, g), kw in _cases("lars_local_lr"):
+        gamma, wd = kw.get("trust_coefficient", 1e-3), kw.get("weight_decay", 0.0)
+        opt = LARS(lr=1.0, momentum=0.0, weight_decay=wd, trust_coefficient=gamma, exclude_vectors=False)
+        new, _ = opt.update(w, g, opt.init(w))
+        rho = _ref("lars_local_lr")(w, g, **kw)
+        _close(w - rho * (g + wd * w), new, rtol=1e-6 if w.dtype == np.float32 else 1e-12, atol=1e-12)
+    for (base_lr, base_batch, batch, warmup, k), _ in _cases("linear_scaled_lr"):
+        peak = base_lr * batch / base_batch
+        lib = float(LinearWarmup(Constant(peak), warmup, start_lr=base_lr)(k)) if warmup > 0 else peak
+        assert _ref("linear_scaled_lr")(base_lr, base_batch, batch, warmup, k) == pytest.approx(lib, rel=1e-12)
 
 
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
@@ -208,6 +222,6 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     checked = {"gd_step", "numerical_gradient", "minibatches", "sgd_epoch", "momentum_step", "nesterov_step",
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
-               "schedule_free_sgd_step", "ema_update", "accumulate_gradients",
+               "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

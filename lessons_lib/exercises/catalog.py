@@ -574,6 +574,70 @@ def _allreduce_cases(rng):
         return [[rng.standard_normal(s) for s in shapes] for _ in range(n)]
     return [((ranks(2, [(3,), (2, 2)]),), {}), ((ranks(4, [(5,)]),), {}), ((ranks(1, [(2,), (3,)]),), {}),
             ((ranks(3, [(2, 3), (1,)]),), {})]
+# --------------------------------------------------------------------------------------------- large batches
+def lars_local_lr(w, g, trust_coefficient=1e-3, weight_decay=0.0):
+    w_norm, g_norm = float(np.linalg.norm(w)), float(np.linalg.norm(g))
+    denom = g_norm + weight_decay * w_norm
+    if w_norm == 0 or denom == 0:
+        return 1.0
+    return trust_coefficient * w_norm / denom
+
+
+def _lars_cases(rng):
+    return [((rng.standard_normal((4, 3)), rng.standard_normal((4, 3))), {}),
+            ((rng.standard_normal(5), 0.1 * rng.standard_normal(5)), {"trust_coefficient": 0.02}),
+            ((rng.standard_normal((3, 3)), rng.standard_normal((3, 3))), {"weight_decay": 0.5}),
+            ((rng.standard_normal((2, 6)).astype(np.float32), rng.standard_normal((2, 6)).astype(np.float32)),
+             {"trust_coefficient": 0.01, "weight_decay": 0.1}),
+            ((np.zeros((3, 2)), rng.standard_normal((3, 2))), {}),  # a zero tensor: ratio 1
+            ((rng.standard_normal(4), np.zeros(4)), {}),  # zero gradient, no decay: denominator 0, ratio 1
+            ((rng.standard_normal(4), np.zeros(4)), {"weight_decay": 0.25}),  # zero gradient with decay: gamma/lambda
+            ((np.array([[3.0, 0.0], [0.0, 4.0]]), np.array([[0.0, 1.0], [0.0, 0.0]])), {"trust_coefficient": 0.5})]
+
+
+def _lars_per_entry(w, g, trust_coefficient=1e-3, weight_decay=0.0):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = trust_coefficient * np.abs(w) / (np.abs(g) + weight_decay * np.abs(w))
+    return np.where(np.isfinite(r), r, 1.0)
+
+
+def _lars_no_decay(w, g, trust_coefficient=1e-3, weight_decay=0.0):
+    w_norm, g_norm = float(np.linalg.norm(w)), float(np.linalg.norm(g))
+    return trust_coefficient * w_norm / g_norm if w_norm > 0 and g_norm > 0 else 1.0
+
+
+def _lars_zero_is_zero(w, g, trust_coefficient=1e-3, weight_decay=0.0):
+    w_norm, g_norm = float(np.linalg.norm(w)), float(np.linalg.norm(g))
+    denom = g_norm + weight_decay * w_norm
+    return trust_coefficient * w_norm / denom if denom > 0 else 0.0
+
+
+def linear_scaled_lr(base_lr, base_batch, batch, warmup_steps, k):
+    peak = base_lr * batch / base_batch
+    if k >= warmup_steps:
+        return peak
+    return base_lr + (peak - base_lr) * k / warmup_steps
+
+
+def _lsr_cases(rng):
+    return [((0.1, 256, 8192, 100, 0), {}), ((0.1, 256, 8192, 100, 50), {}), ((0.1, 256, 8192, 100, 100), {}),
+            ((0.1, 256, 8192, 100, 250), {}), ((0.05, 32, 512, 40, 39), {}), ((0.2, 128, 128, 10, 3), {}),
+            ((0.1, 256, 64, 8, 2), {}), ((0.01, 64, 1024, 0, 0), {}), ((0.3, 32, 96, 1, 0), {}),
+            ((float(rng.uniform(0.01, 0.5)), 32, int(rng.integers(2, 64)) * 32, int(rng.integers(5, 50)),
+              int(rng.integers(0, 5))), {})]
+
+
+def _lsr_from_zero(base_lr, base_batch, batch, warmup_steps, k):
+    peak = base_lr * batch / base_batch
+    return peak if k >= warmup_steps else peak * k / warmup_steps
+
+
+def _lsr_sqrt(base_lr, base_batch, batch, warmup_steps, k):
+    return linear_scaled_lr(base_lr, base_batch ** 0.5, batch ** 0.5, warmup_steps, k)
+
+
+def _lsr_late(base_lr, base_batch, batch, warmup_steps, k):
+    return linear_scaled_lr(base_lr, base_batch, batch, warmup_steps, k + 1)
 
 
 # ----------------------------------------------------------------------------------------------------- registry
@@ -851,4 +915,24 @@ EXERCISES: list[Exercise] = [
         _v("rank 0's gradient only", lambda rg: [p.copy() for p in rg[0]],
            "Every rank contributes: average over all of them."),
     ], doc="rank_grads[r][i] is rank r's gradient for parameter i; return, per parameter, the mean over ranks."),
+    _ex("lars_local_lr", "large-batches", "LARS's local learning rate (a trust ratio per tensor)", lars_local_lr,
+        _lars_cases, [
+            _v("a ratio per entry instead of per tensor", _lars_per_entry,
+               "Use the norms of the whole tensor: one number per tensor, np.linalg.norm(w) / np.linalg.norm(g)."),
+            _v("weight decay left out of the denominator", _lars_no_decay,
+               "The denominator is ||g|| + weight_decay * ||w||."),
+            _v("0 instead of 1 for a zero norm", _lars_zero_is_zero,
+               "Where ||w|| or the denominator is zero the local rate is 1 (the tensor takes a plain step)."),
+        ], doc="trust_coefficient * ||w|| / (||g|| + weight_decay * ||w||), norms of the whole tensors; 1 where ||w|| "
+               "or the denominator is 0. Return a float."),
+    _ex("linear_scaled_lr", "large-batches", "The linear-scaling rule with Goyal et al.'s warmup", linear_scaled_lr,
+        _lsr_cases, [
+            _v("the warmup starting at 0", _lsr_from_zero,
+               "Goyal et al.'s warmup starts at the small-batch rate base_lr, not at 0."),
+            _v("square-root scaling", _lsr_sqrt, "The linear rule multiplies the rate by batch / base_batch, not by "
+               "its square root."),
+            _v("the warmup one update late (k + 1)", _lsr_late,
+               "k is the 0-based update index: at k = 0 the rate is base_lr itself."),
+        ], doc="peak = base_lr * batch / base_batch; for k < warmup_steps rise linearly from base_lr (k = 0) towards "
+               "peak (reached at k = warmup_steps), then stay at peak."),
 ]

@@ -574,6 +574,52 @@ def _data_parallel() -> list[Question]:
     ]
 
 
+def _large_batches() -> list[Question]:
+    from ..optimizers import LARS, Lamb
+    from ..schedules import Constant, LinearWarmup
+
+    base_lr, base_batch, batch, warmup = 0.1, 256, 8192, 5 * 156
+    peak = base_lr * batch / base_batch
+    mid = float(LinearWarmup(Constant(peak), warmup, start_lr=base_lr)(warmup // 2))
+    w = np.full((4, 4), 0.5)  # ||w|| = 2
+    lamb = Lamb(lr=0.01)
+    lamb_step = float(np.linalg.norm(lamb.update(w, np.arange(16.0).reshape(4, 4), lamb.init(w))[0] - w))
+    lars = LARS(lr=1.0, momentum=0.0, trust_coefficient=1e-3, exclude_vectors=False)
+    g = np.full((4, 4), 0.125)  # ||g|| = 0.5
+    local = float(np.linalg.norm(lars.update(w, g, lars.init(w))[0] - w) / np.linalg.norm(g))
+    return [
+        _num("lb-warmup", f"Goyal et al.'s recipe: rate {base_lr} at batch {base_batch}, now batch {batch}, linear "
+             f"warmup from {base_lr} to the scaled rate over {warmup} updates. What is the rate at update index "
+             f"k = {warmup // 2}?", mid, 1e-3,
+             f"Right: halfway from {base_lr} to {peak:g}.",
+             f"The peak is {base_lr} * {batch}/{base_batch}; the warmup rises linearly from {base_lr} to it."),
+        _num("lb-lamb-step", "LAMB (lr = 0.01, no weight decay) updates a 4 x 4 weight matrix whose entries are all "
+             "0.5. Whatever the gradient, what is the norm of the change of the matrix?", lamb_step, 1e-6,
+             "Right: the trust ratio makes the step lr * ||w|| = 0.01 * 2.",
+             "The step is lr * (||w|| / ||r||) * r: its norm is lr * ||w||, and ||w|| = sqrt(16 * 0.25)."),
+        _num("lb-lars-local", "LARS with trust coefficient 0.001 and no weight decay: a weight tensor has norm 2 and "
+             "its gradient norm 0.5. What is its local rate (the factor multiplying the gradient before the "
+             "global rate)?", local, 1e-9, "Right: 0.001 * 2 / 0.5.",
+             "The local rate is trust_coefficient * ||w|| / (||g|| + weight_decay * ||w||)."),
+        _mc("lb-breaks", "You double the batch and the learning rate again and again, for the same number of epochs. "
+            "Why must the linear-scaling rule eventually fail?",
+            ("The scaled rate passes the stability limit 2/L (2(1+mu)/L with momentum), and past the critical batch "
+             "fewer updates cannot be made up by a larger rate", True,
+             "Right: both limits appear in the chapter's proposition and experiment."),
+            ("Large batches give biased gradients", False, "A mini-batch gradient is unbiased at every batch size."),
+            ("The gradient noise grows with the batch", False, "It shrinks like 1/B."),
+            ("It never fails if warmup is long enough", False,
+             "Warmup only handles the start; it cannot restore the updates a fixed number of epochs takes away.")),
+        _mc("lb-per-tensor", "A hand-written LAMB computes the trust ratio entry by entry, |w_i| / |r_i|. What does "
+            "its step become?",
+            ("lr * |w_i| * sign(r_i): a sign step scaled by the weights, and zero entries never move", True,
+             "Right: the ratio must use the norms of the whole tensor."),
+            ("The same as LAMB's", False, "Per entry, the ratio cancels the size of every r_i separately."),
+            ("Adam's step", False, "Adam's step has no |w_i| factor."),
+            ("SGD's step", False, "SGD's step is lr * g.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -592,4 +638,5 @@ BANKS: dict[str, list[Question]] = {
     "muon-and-shampoo": _muon_and_shampoo(),
     "averaging": _averaging(),
     "data-parallel": _data_parallel(),
+    "large-batches": _large_batches(),
 }
