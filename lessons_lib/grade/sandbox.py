@@ -1,0 +1,284 @@
+"""One submission's sandbox: bubblewrap around ``python -I -S``, resource limits, and a hostile-reply channel.
+
+What the sandboxed process sees and may do (built by :func:`bwrap_command`):
+
+- **Namespaces** (``bwrap --unshare-all --unshare-user``): its own PID, network (no interface but loopback), IPC,
+  UTS, cgroup, user and mount namespaces, uid/gid 65534 inside, no capabilities, ``--disable-userns``,
+  ``--new-session`` (no terminal), ``--die-with-parent``. When the sandbox's first process ends, the kernel kills
+  every process of its PID namespace: nothing a submission starts outlives it.
+- **Files**: a read-only view of ``/usr`` (shared libraries), of the Python installation (standard library) and of
+  the NumPy folders: nothing else of the machine. Not the course's sources or answer key (if ``lessons_lib`` sits
+  inside a bound folder, it is hidden under an empty read-only tmpfs), not the submissions, not the reports, not
+  ``/etc``. The root and ``/dev`` are read-only; ``/tmp`` is a private tmpfs of ``tmp_mb`` MiB; ``/proc`` shows the
+  sandbox's own processes only.
+- **Limits** (``setrlimit`` before bubblewrap starts, inherited by everything inside): address space
+  ``memory_mb`` per process, CPU seconds, file size ``file_mb``, no core files, 256 descriptors; the number of
+  processes with ``RLIMIT_NPROC`` (set by the worker inside its own user namespace) and, when the grader runs as
+  root (where the kernel exempts uid 0 from ``RLIMIT_NPROC``, and the sandbox's uid maps to it), with a ``pids``
+  cgroup whose ``pids.max`` is ``nproc``. The grader kills the sandbox at the wall-clock deadline.
+
+The channel: requests go to the worker's stdin; replies are read from its stdout as bytes, with a size cap per
+message and a deadline, decoded as strict UTF-8 JSON objects. Anything else raises :class:`ProtocolError`; the
+grader then kills the sandbox and scores the submission 0 with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Limits", "Sandbox", "ProtocolError", "SandboxUnavailable", "bwrap_path", "bwrap_command"]
+
+WORKER_SOURCE = (Path(__file__).parent / "_worker.py").read_text()
+INSTALL_HINT = ("the grader runs every submission in a bubblewrap sandbox, but `bwrap` was not found: install the "
+                "`bubblewrap` package (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install "
+                "bubblewrap`), or pass --unsafe-no-sandbox to grade without one (only for code you trust)")
+
+
+class ProtocolError(Exception):
+    """The worker sent something that is not a valid reply (too long, not UTF-8, not a JSON object, ...)."""
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or does not work on this machine."""
+
+
+@dataclass
+class Limits:
+    timeout: float = 120.0  # wall-clock seconds for the whole submission
+    memory_mb: int = 2048  # address space per process
+    nproc: int = 32  # processes (and threads) at once
+    file_mb: int = 16  # largest file a process may write
+    tmp_mb: int = 16  # size of the private /tmp
+    message_mb: int = 8  # largest reply accepted from the worker
+    call_timeout: float = 2.0  # seconds per call of a learner's function (enforced inside, and from here)
+    max_elements: int = 1_000_000  # largest array a function may return
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap") or next((p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)),
+                                         None)
+
+
+def _numpy_dirs() -> list[str]:
+    import numpy
+
+    pkg = os.path.dirname(os.path.realpath(numpy.__file__))
+    libs = pkg + ".libs"  # the wheels' bundled OpenBLAS
+    return [pkg] + ([libs] if os.path.isdir(libs) else [])
+
+
+def _python() -> str:
+    return os.path.realpath(sys.executable)
+
+
+def bwrap_command(limits: Limits) -> list[str]:
+    """The bubblewrap command line that runs the worker (see the module's docstring for what it allows)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(INSTALL_HINT)
+    cmd = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
+           "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    if os.path.exists("/etc/ld.so.cache"):
+        cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    roots = [os.path.realpath(sys.base_prefix), os.path.dirname(_python()), *_numpy_dirs()]
+    bound: list[str] = ["/usr"]
+    for root in roots:
+        if not any(root == b or root.startswith(b + "/") for b in bound):
+            cmd += ["--ro-bind", root, root]
+            bound.append(root)
+    course = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # lessons_lib/
+    if any(course.startswith(b + "/") for b in bound):  # e.g. installed into the bound site-packages
+        cmd += ["--size", "4096", "--tmpfs", course, "--remount-ro", course]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
+            "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv",
+            "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8"]
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        cmd += ["--setenv", var, "1"]
+    return cmd + ["--", *_worker_command()]
+
+
+def _worker_command() -> list[str]:
+    return [_python(), "-I", "-S", "-c", WORKER_SOURCE, os.path.dirname(_numpy_dirs()[0])]
+
+
+class _PidsCgroup:
+    """A ``pids`` cgroup capping the number of processes, where this process may create one (as root)."""
+
+    def __init__(self, limit: int, enabled: bool = True) -> None:
+        self.path: Path | None = None
+        if os.geteuid() != 0 or not enabled:
+            return
+        name = f"lessons-grade-{os.getpid()}-{time.monotonic_ns()}"
+        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup")):
+            try:
+                if not (base / "cgroup.procs").exists():
+                    continue
+                path = base / name
+                path.mkdir()
+                try:
+                    (path / "pids.max").write_text(str(limit))
+                except OSError:
+                    path.rmdir()
+                    continue
+                self.path = path
+                return
+            except OSError:
+                continue
+
+    def join_path(self) -> str | None:
+        return str(self.path / "cgroup.procs") if self.path else None
+
+    def remove(self) -> None:
+        if self.path is None:
+            return
+        for _ in range(100):
+            try:
+                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            except OSError:
+                pids = []
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+
+class Sandbox:
+    """One worker process running one submission, inside bubblewrap unless ``unsafe``."""
+
+    def __init__(self, limits: Limits, unsafe: bool = False) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.timeout
+        self.buffer = bytearray()
+        self.cgroup = _PidsCgroup(limits.nproc, enabled=not unsafe)
+        join = self.cgroup.join_path()
+        mem, cpu = limits.memory_mb * 2**20, int(limits.timeout) + 5
+        fsize = limits.file_mb * 2**20
+
+        def preexec() -> None:  # runs in the child, before bubblewrap starts
+            if join:
+                with open(join, "w") as fh:
+                    fh.write(str(os.getpid()))
+            for res, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu),
+                               (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0),
+                               (resource.RLIMIT_NOFILE, 256)):
+                resource.setrlimit(res, (value, value))
+
+        cmd = _worker_command() if unsafe else bwrap_command(limits)
+        env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8",
+               "PATH": "/usr/bin:/bin"}
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     preexec_fn=preexec, start_new_session=True, env=env, cwd="/",
+                                     close_fds=True)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+
+    # -- the channel ---------------------------------------------------------------------------------------------
+    def send(self, payload: dict, deadline: float | None = None) -> None:
+        """Write one request; raises TimeoutError or BrokenPipeError (the worker is gone or stopped reading)."""
+        data = memoryview((json.dumps(payload) + "\n").encode())
+        deadline = min(deadline or self.deadline, self.deadline)
+        fd = self.proc.stdin.fileno()
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the submission stopped reading its requests")
+            _, ready, _ = select.select([], [fd], [], remaining)
+            if ready:
+                try:
+                    data = data[os.write(fd, data):]
+                except BlockingIOError:
+                    continue
+
+    def receive(self, deadline: float | None = None) -> dict:
+        """Read one reply: raises TimeoutError, EOFError (the worker ended) or ProtocolError."""
+        cap = self.limits.message_mb * 2**20
+        deadline = min(deadline or self.deadline, self.deadline)
+        fd = self.proc.stdout.fileno()
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[:end + 1]
+                return _parse(line)
+            if len(self.buffer) > cap:
+                raise ProtocolError(f"a reply longer than {self.limits.message_mb} MiB")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no reply before the deadline")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError("the submission's process ended")
+            self.buffer += chunk
+
+    def request(self, payload: dict, seconds: float | None = None) -> dict:
+        deadline = time.monotonic() + seconds if seconds else None
+        self.send(payload, deadline)
+        return self.receive(deadline)
+
+    def close(self) -> None:
+        """Kill the sandbox (its PID namespace dies with it) and wait for it."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.cgroup.remove()
+
+
+def _parse(line: bytes) -> dict:
+    try:
+        value = json.loads(line.decode("utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolError(f"an invalid reply ({type(exc).__name__})") from None
+    if type(value) is not dict:
+        raise ProtocolError(f"a reply that is not a JSON object ({type(value).__name__})")
+    return value
+
+
+def check_sandbox() -> None:
+    """Raise :class:`SandboxUnavailable` unless bubblewrap can start a sandbox here."""
+    cmd = bwrap_command(Limits())
+    cmd = cmd[:cmd.index("--") + 1] + [_python(), "-I", "-S", "-c", "pass"]
+    try:
+        result = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxUnavailable(f"bubblewrap could not start a sandbox: {exc}") from None
+    if result.returncode != 0:
+        raise SandboxUnavailable("bubblewrap could not start a sandbox here: "
+                                 f"{result.stderr.decode(errors='replace').strip()[:500]} (it needs user namespaces; "
+                                 "see the README's grader section), or pass --unsafe-no-sandbox")
