@@ -307,6 +307,7 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
         if box.violation:
             report.status = "protocol violation"
             report.exercises = {e: 0.0 for e in exercise_ids}
+            report.feedback = {e: f"Not graded: {box.violation}." for e in exercise_ids}
             report.quiz = {k: 0.0 for k in quiz_keys}
             report.notes.append(f"{box.violation}; everything scores 0")
         elif box.failure:
