@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from lessons_lib.exercises import build
-from lessons_lib.grade.sandbox import bwrap_path
+from lessons_lib.grade.sandbox import bwrap_path, process_limit_enforced
 from lessons_lib.quiz import BANKS
 
 pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (package `bubblewrap`) is not installed")
@@ -229,8 +229,10 @@ def test_what_each_attack_met(run) -> None:
     assert any("5000 cells" in n for n in reports["x-5k-cells"]["notes"])
     assert any("ImportError" in n or "ModuleNotFoundError" in n for n in reports["x-meta-path"]["notes"])
     forked = [n for n in reports["x-fork-bomb"]["notes"] if "FORKED=" in n]
-    assert forked and int(forked[0].split("FORKED=")[1]) < 32, forked  # the pids limit
-    assert "array of 50000000 elements" in reports["x-big-return"]["feedback"]["adam_step"]
+    assert forked
+    if process_limit_enforced():  # RLIMIT_NPROC, or a pids cgroup as root (the deadline bounds it otherwise)
+        assert int(forked[0].split("FORKED=")[1]) < 32, forked
+    assert "array of 50000000 elements (more than 100000)" in reports["x-big-return"]["feedback"]["adam_step"]
 
 
 def test_attacks_keep_what_they_earned_honestly(run) -> None:

@@ -140,7 +140,7 @@ def main():
             exec(compile(code, f"<cell {i}>", "exec"), ns)
         except BaseException as exc:  # noqa: BLE001 - a crashing cell costs only what depends on it
             if len(cell_errors) < 20:
-                cell_errors.append(f"cell {i}: {type(exc).__name__}: {str(exc)[:200]}")
+                cell_errors.append(f"cell {i}: {type(exc).__name__[:60]}: {str(exc)[:200]}")
     channel_out.write(dumps({"ready": True, "cell_errors": cell_errors}) + "\n")
 
     def on_alarm(signum, frame):

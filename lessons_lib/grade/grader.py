@@ -261,6 +261,8 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
     limits = limits or Limits(timeout=timeout, memory_mb=memory_mb)
     if unsafe_no_sandbox:
         report.notes.append("graded WITHOUT a sandbox (--unsafe-no-sandbox)")
+    if not unsafe_no_sandbox and sb.bwrap_path() is None:
+        raise SandboxUnavailable(sb.INSTALL_HINT)
     try:
         cells = read_code_cells(path, max_notebook_mb)
     except Exception as exc:  # noqa: BLE001
@@ -268,10 +270,11 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
         report.notes.append(f"{type(exc).__name__}: {str(exc)[:300]}")
         report.seconds = time.monotonic() - start
         return report
-    box = _Box(limits, unsafe_no_sandbox)
+    box = None
     try:
         import inspect
 
+        box = _Box(limits, unsafe_no_sandbox)
         from .. import _exercise_inputs
 
         hello = box.request({"cells": cells, "inputs": inspect.getsource(_exercise_inputs),
@@ -319,7 +322,8 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
         report.notes.append(f"{type(exc).__name__}: {str(exc)[:300]}")
         report.notes.append("".join(traceback.format_exception(exc))[-1500:])
     finally:
-        box.sandbox.close()
+        if box is not None:
+            box.sandbox.close()
         parts = list(report.exercises.values()) + list(report.quiz.values())
         report.score = float(np.mean(parts)) if parts else 0.0
         report.seconds = time.monotonic() - start
@@ -366,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
         except SandboxUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    if not args.unsafe_no_sandbox and not sb.process_limit_enforced():
+        print("warning: running as root without a writable pids cgroup: the number of processes of a submission is "
+              "bounded only by its wall-clock deadline (run the grader as an ordinary user, or give it cgroups)",
+              file=sys.stderr)
     seed = secrets.randbits(62)  # one secret seed per run: the hidden cases are not predictable
     exercise_ids, quiz_keys = chapter_items(args.chapter)
     reports = []
