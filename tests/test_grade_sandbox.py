@@ -270,3 +270,48 @@ def test_no_process_of_a_submission_is_alive(run) -> None:
                 alive.append(pid)
     assert not alive
     assert not list(Path("/sys/fs/cgroup/pids").glob(f"lessons-grade-{run['pid']}-*"))
+
+
+def _in_sandbox(code: str) -> dict:
+    """Run ``code`` (which sets ``out``, a dict) in a bare sandbox; returns ``out``."""
+    from lessons_lib.grade import sandbox as sb
+
+    cmd = sb.bwrap_command(sb.Limits())
+    script = f"import json, os, socket, sys\nout = {{}}\n{code}\nprint(json.dumps(out))"
+    cmd = cmd[:cmd.index("--") + 1] + [sb._python(), "-I", "-S", "-c", script]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_what_the_sandbox_sees(monkeypatch) -> None:
+    from lessons_lib.grade import sandbox as sb
+
+    include = os.path.join(os.path.realpath(sys.base_prefix), "include")
+    masked = os.path.isdir(include) and bool(os.listdir(include))
+    if masked:  # stands for a copy of the course inside a bound folder (e.g. installed into the base Python)
+        monkeypatch.setattr(sb, "_course_copies", lambda: [include])
+    out = _in_sandbox(f"""
+def can(f):
+    try:
+        f()
+        return True
+    except OSError:
+        return False
+out['uid'] = os.getuid()
+out['repo'] = os.path.exists({str(REPO)!r}) or os.path.exists({str(REPO / 'lessons_lib')!r})
+out['root_writable'] = can(lambda: open('/x', 'w'))
+out['include'] = os.listdir({include!r}) if os.path.isdir({include!r}) else []
+out['pids'] = sorted(p for p in os.listdir('/proc') if p.isdigit())
+out['net'] = can(lambda: socket.create_connection(('1.1.1.1', 53), timeout=2))
+def fill():
+    with open('/tmp/fill', 'wb') as fh:
+        for _ in range(64):
+            fh.write(b'x' * 2**20)
+out['tmp_64mb'] = can(fill)
+""")
+    assert out["uid"] == 65534 and not out["repo"] and not out["root_writable"] and not out["net"]
+    assert out["pids"] == ["1", "2"]  # bubblewrap's init and this process: nothing of the machine's
+    assert not out["tmp_64mb"]  # the private /tmp holds 16 MiB
+    if masked:
+        assert out["include"] == []

@@ -77,6 +77,22 @@ def _numpy_dirs() -> list[str]:
     return [pkg] + ([libs] if os.path.isdir(libs) else [])
 
 
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _course_copies() -> list[str]:
+    """Every ``lessons_lib`` folder on the grader's path (its own first) and the checkout that holds it, if any."""
+    own = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    found = [own]
+    for entry in sys.path:
+        candidate = os.path.realpath(os.path.join(entry or ".", "lessons_lib"))
+        if os.path.isdir(candidate) and candidate not in found:
+            found.append(candidate)
+    checkouts = [os.path.dirname(p) for p in found if os.path.isdir(os.path.join(os.path.dirname(p), "exercises"))]
+    return sorted(set(found + checkouts))
+
+
 def _python() -> str:
     return os.path.realpath(sys.executable)
 
@@ -95,15 +111,20 @@ def bwrap_command(limits: Limits) -> list[str]:
             cmd += ["--ro-bind", top, top]
     if os.path.exists("/etc/ld.so.cache"):
         cmd += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    roots = [os.path.realpath(sys.base_prefix), os.path.dirname(_python()), *_numpy_dirs()]
-    bound: list[str] = ["/usr"]
-    for root in roots:
-        if not any(root == b or root.startswith(b + "/") for b in bound):
+    bound = ["/usr"]
+    for root in (os.path.realpath(sys.base_prefix), os.path.dirname(_python())):
+        if not _under(root, bound):
             cmd += ["--ro-bind", root, root]
             bound.append(root)
-    course = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # lessons_lib/
-    if any(course.startswith(b + "/") for b in bound):  # e.g. installed into the bound site-packages
-        cmd += ["--size", "4096", "--tmpfs", course, "--remount-ro", course]
+    # the course's sources (and a checkout's solution notebooks), wherever a bound folder happens to hold them, are
+    # hidden under an empty tmpfs (made read-only below); NumPy is bound after, so it stays visible even inside one
+    masks = [m for m in _course_copies() if _under(m, bound)]
+    for mask in masks:
+        cmd += ["--size", "4096", "--tmpfs", mask]
+    for root in _numpy_dirs():
+        cmd += ["--ro-bind", root, root]
+    for mask in masks:
+        cmd += ["--remount-ro", mask]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv",
             "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8"]
