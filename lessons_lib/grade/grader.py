@@ -39,7 +39,7 @@ import numpy as np
 
 from ..exercises import EXERCISES
 from ..exercises._core import NotImplementedYet, _Timeout, check_function
-from ..quiz import BANKS
+from ..quiz import BANKS, is_correct
 from . import sandbox as sb
 from .sandbox import Limits, ProtocolError, Sandbox, SandboxUnavailable
 
@@ -227,22 +227,11 @@ def _valid_answers(reply: dict | None) -> dict[str, Any] | None:
 
 
 def _grade_quiz(chapter: str, answers: dict[str, Any]) -> dict[str, float]:
-    """Every question of the chapter's bank: 1 if answered right, 0 if wrong or missing; other keys are ignored."""
-    out: dict[str, float] = {}
-    for q in BANKS[chapter]:
-        key = f"{chapter}/{q['id']}"
-        given = answers.get(key)
-        ok = False
-        if given is not None and q["type"] == "numeric":
-            try:
-                ok = abs(float(given) - q["answer"]) <= q["tolerance"]
-            except (TypeError, ValueError, OverflowError):
-                ok = False
-        elif given is not None:
-            correct = [i for i, a in enumerate(q["answers"]) if a["correct"]][0]
-            ok = (type(given) in (int, float) and given == correct) or given == q["answers"][correct]["answer"]
-        out[key] = 1.0 if ok else 0.0
-    return out
+    """Every question of the chapter's bank: 1 if answered right (:func:`lessons_lib.quiz.is_correct`, as learners
+    see it), 0 if wrong or missing; answers to anything else are ignored."""
+    return {f"{chapter}/{q['id']}": float(f"{chapter}/{q['id']}" in answers and
+                                          is_correct(chapter, q["id"], answers[f"{chapter}/{q['id']}"]))
+            for q in BANKS[chapter]}
 
 
 def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, memory_mb: int = 2048,
