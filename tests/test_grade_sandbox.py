@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from lessons_lib.exercises import build
-from lessons_lib.grade.sandbox import bwrap_path, process_limit_enforced
+from lessons_lib.grade.sandbox import bwrap_path, enforced_cgroups, process_limit_enforced
 from lessons_lib.quiz import BANKS
 
 pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (package `bubblewrap`) is not installed")
@@ -130,6 +130,10 @@ def steal(path):
         "fork-bomb": ["import os, time\nn = 0\nfor _ in range(1000):\n    try:\n        pid = os.fork()\n"
                       "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(600)\n        os._exit(0)\n"
                       "    n += 1\nraise RuntimeError(f'FORKED={n}')"],
+        "memory-total": ["import os, time\nkids = []\nfor i in range(6):\n    pid = os.fork()\n    if pid == 0:\n"
+                         "        b = bytearray(300 * 2**20)\n        for j in range(0, len(b), 4096):\n"
+                         "            b[j] = 1\n        time.sleep(1)\n        os._exit(0)\n    kids.append(pid)\n"
+                         "raise RuntimeError(f'STATUSES={[os.waitpid(k, 0)[1] for k in kids]}')"],
         "kill-parent": ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos.kill(-1, signal.SIGKILL)"],
         "os-exit": _shipped({}) + ["import os\nos._exit(0)"],
         "garbage-lines": [CHANNEL + "to_channel(b'\\xff\\xfe not json\\n')"],
@@ -227,7 +231,7 @@ def test_honest_learners_get_their_true_score(run) -> None:
 @pytest.mark.parametrize("name", ["meta-path", "open-catalog", "detects-grader", "copy-classmate", "proc-mem",
                                   "other-chapter", "daemon", "plant-files", "fork-bomb", "kill-parent",
                                   "garbage-lines", "null-answers", "half-line", "no-newline", "huge-array",
-                                  "big-return", "400k-cells", "5k-cells"])
+                                  "big-return", "memory-total", "400k-cells", "5k-cells"])
 def test_attacks_earn_nothing(run, name) -> None:
     r = run["reports"][f"x-{name}"]
     assert r["score"] == 0.0, r
@@ -252,6 +256,9 @@ def test_what_each_attack_met(run) -> None:
     assert forked
     if process_limit_enforced():  # RLIMIT_NPROC, or a pids cgroup as root (the deadline bounds it otherwise)
         assert int(forked[0].split("FORKED=")[1]) < 32, forked
+    statuses = [n for n in reports["x-memory-total"]["notes"] if "STATUSES=" in n]
+    if "memory" in enforced_cgroups():  # 6 x 300 MB in a sandbox capped at 1 GiB + /tmp: some are killed
+        assert statuses and "9" in statuses[0].split("STATUSES=")[1], reports["x-memory-total"]
     assert "array of 50000000 elements (more than 100000)" in reports["x-big-return"]["feedback"]["adam_step"]
 
 

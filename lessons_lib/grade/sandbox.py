@@ -15,7 +15,8 @@ What the sandboxed process sees and may do (built by :func:`bwrap_command`):
   ``memory_mb`` per process, CPU seconds, file size ``file_mb``, no core files, 256 descriptors; the number of
   processes with ``RLIMIT_NPROC`` (set by the worker inside its own user namespace) and, when the grader runs as
   root (where the kernel exempts uid 0 from ``RLIMIT_NPROC``, and the sandbox's uid maps to it), with a ``pids``
-  cgroup whose ``pids.max`` is ``nproc``. The grader kills the sandbox at the wall-clock deadline.
+  cgroup whose ``pids.max`` is ``nproc``; as root, a memory cgroup also caps all the sandbox's processes together
+  (``memory_mb`` + ``tmp_mb``). The grader kills the sandbox at the wall-clock deadline.
 
 The channel: requests go to the worker's stdin; replies are read from its stdout as bytes, with a size cap per
 message and a deadline, decoded as strict UTF-8 JSON objects. Anything else raises :class:`ProtocolError`; the
@@ -137,53 +138,91 @@ def _worker_command() -> list[str]:
     return [_python(), "-I", "-S", "-c", WORKER_SOURCE, os.path.dirname(_numpy_dirs()[0])]
 
 
-class _PidsCgroup:
-    """A ``pids`` cgroup capping the number of processes, where this process may create one (as root)."""
+class _Cgroups:
+    """Cgroups capping one sandbox as a whole, where this process may create them (as root): ``pids.max`` (the
+    number of processes and threads) and the memory of all its processes together, its ``/tmp`` included
+    (``memory.max``, or ``memory.limit_in_bytes`` with cgroup v1). Each is optional: what cannot be created is
+    skipped (see :func:`process_limit_enforced`)."""
 
-    def __init__(self, limit: int, enabled: bool = True) -> None:
-        self.path: Path | None = None
+    SETTINGS = {"pids": ["pids.max"], "memory": ["memory.max", "memory.limit_in_bytes"]}
+
+    def __init__(self, nproc: int, memory_bytes: int, enabled: bool = True) -> None:
+        self.paths: dict[str, Path] = {}
         if os.geteuid() != 0 or not enabled:
             return
+        values = {"pids": nproc, "memory": memory_bytes}
         name = f"lessons-grade-{os.getpid()}-{time.monotonic_ns()}"
-        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup")):
+        for controller, base in _cgroup_bases():
+            if controller in self.paths or controller not in values:
+                continue
+            path = base / name
             try:
-                if not (base / "cgroup.procs").exists():
-                    continue
-                path = base / name
-                path.mkdir()
-                try:
-                    (path / "pids.max").write_text(str(limit))
-                except OSError:
-                    path.rmdir()
-                    continue
-                self.path = path
-                return
+                path.mkdir(exist_ok=True)
             except OSError:
                 continue
+            for setting in self.SETTINGS[controller]:
+                try:
+                    (path / setting).write_text(str(values[controller]))
+                    self.paths[controller] = path
+                    break
+                except OSError:
+                    continue
+            if controller not in self.paths and path not in self.paths.values():
+                _rmdir(path)
 
-    def join_path(self) -> str | None:
-        return str(self.path / "cgroup.procs") if self.path else None
+    def join_paths(self) -> list[str]:
+        return sorted({str(p / "cgroup.procs") for p in self.paths.values()})
 
     def remove(self) -> None:
-        if self.path is None:
-            return
-        for _ in range(100):
-            try:
-                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-            except OSError:
-                pids = []
-            if not pids:
-                break
-            for pid in pids:
+        for path in set(self.paths.values()):
+            for _ in range(100):
                 try:
-                    os.kill(pid, signal.SIGKILL)
+                    pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
                 except OSError:
-                    pass
-            time.sleep(0.02)
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
+                    pids = []
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                time.sleep(0.02)
+            _rmdir(path)
+        self.paths = {}
+
+
+def _rmdir(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass
+
+
+def _cgroup_bases() -> list[tuple[str, Path]]:
+    """(controller, folder of this process's cgroup) for cgroup v1 hierarchies and the v2 one."""
+    out: list[tuple[str, Path]] = []
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        _, controllers, rel = line.split(":", 2)
+        rel = rel.lstrip("/")
+        if controllers:  # v1: one hierarchy per controller (or a few, comma-separated)
+            for c in controllers.split(","):
+                for base in (Path("/sys/fs/cgroup") / c, Path("/sys/fs/cgroup") / controllers):
+                    if (base / rel / "cgroup.procs").exists():
+                        out.append((c, base / rel))
+                        break
+        else:  # v2: one hierarchy, controllers as files
+            for base in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+                if (base / rel / "cgroup.controllers").exists():
+                    enabled = (base / rel / "cgroup.subtree_control").read_text().split() \
+                        if (base / rel / "cgroup.subtree_control").exists() else []
+                    out += [(c, base / rel) for c in ("pids", "memory") if c in enabled]
+                    break
+    return out
 
 
 class Sandbox:
@@ -193,13 +232,13 @@ class Sandbox:
         self.limits = limits
         self.deadline = time.monotonic() + limits.timeout
         self.buffer = bytearray()
-        self.cgroup = _PidsCgroup(limits.nproc, enabled=not unsafe)
-        join = self.cgroup.join_path()
         mem, cpu = limits.memory_mb * 2**20, int(limits.timeout) + 5
+        self.cgroup = _Cgroups(limits.nproc, mem + limits.tmp_mb * 2**20, enabled=not unsafe)
+        joins = self.cgroup.join_paths()
         fsize = limits.file_mb * 2**20
 
         def preexec() -> None:  # runs in the child, before bubblewrap starts
-            if join:
+            for join in joins:
                 try:
                     with open(join, "w") as fh:
                         fh.write(str(os.getpid()))
@@ -294,16 +333,19 @@ def _parse(line: bytes) -> dict:
     return value
 
 
+def enforced_cgroups() -> set[str]:
+    """The cgroup controllers (``pids``, ``memory``) the grader can use here to cap a sandbox as a whole."""
+    cgroup = _Cgroups(2, 2**30)
+    try:
+        return set(cgroup.paths)
+    finally:
+        cgroup.remove()
+
+
 def process_limit_enforced() -> bool:
     """Whether the number of a submission's processes is capped here: by RLIMIT_NPROC when not root (the sandbox's
     uid is then the instructor's, counted in the sandbox's own user namespace), by a pids cgroup when root."""
-    if os.geteuid() != 0:
-        return True
-    cgroup = _PidsCgroup(2)
-    try:
-        return cgroup.path is not None
-    finally:
-        cgroup.remove()
+    return os.geteuid() != 0 or "pids" in enforced_cgroups()
 
 
 def check_sandbox() -> None:
