@@ -4,6 +4,7 @@ before parsing, and the validation of the worker's (hostile) replies. Fast; need
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -59,6 +60,10 @@ def test_notebooks_are_size_checked_before_parsing(tmp_path) -> None:
     many.write_text(json.dumps({"cells": [{"cell_type": "code", "source": ""}] * 11}))
     with pytest.raises(ValueError, match="11 cells"):
         read_code_cells(many, max_cells=10)
+    fifo = tmp_path / "fifo.ipynb"
+    os.mkfifo(fifo)  # opening it would block for ever
+    with pytest.raises(ValueError, match="not a regular file"):
+        read_code_cells(fifo)
     ok = tmp_path / "ok.ipynb"
     ok.write_text(json.dumps({"cells": [{"cell_type": "code", "source": ["a = 1\n", "b = 2"]},
                                         {"cell_type": "markdown", "source": "text"}]}))
@@ -95,3 +100,14 @@ def test_valid_values_decode_to_plain_numbers() -> None:
 def test_malformed_answers_are_refused(reply) -> None:
     with pytest.raises(ProtocolError):
         _valid_answers(reply)
+
+
+def test_csv_cells_are_never_formulas(monkeypatch, tmp_path) -> None:
+    def fake(path, chapter, seed, **kw):
+        return grader.SubmissionReport(submission=str(path), chapter=chapter, notes=["=HYPERLINK(\"x\")"])
+
+    monkeypatch.setattr(grader, "grade_submission", fake)
+    assert grader.main(["=cmd.ipynb", "--chapter", "adam", "--out", str(tmp_path / "r.csv"),
+                        "--unsafe-no-sandbox"]) == 0
+    row = (tmp_path / "r.csv").read_text().splitlines()[1]
+    assert row.startswith("'=cmd.ipynb") and "'=HYPERLINK" in row

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import time
@@ -75,9 +76,11 @@ def chapter_items(chapter: str) -> tuple[list[str], list[str]]:
 def read_code_cells(path: Path, max_mb: float = MAX_NOTEBOOK_MB, max_cells: int = MAX_CELLS) -> list[str]:
     """The code cells' sources of a notebook, refusing (ValueError) before parsing what is too large."""
     limit = int(max_mb * 2**20)
+    if not stat.S_ISREG(os.stat(path).st_mode):  # not a FIFO or a device, which could block or never end
+        raise ValueError("not a regular file")
     with open(path, "rb") as fh:
-        if not os.path.isfile(path) or os.fstat(fh.fileno()).st_size > limit:
-            raise ValueError(f"the notebook is larger than {max_mb:g} MiB (or not a file)")
+        if os.fstat(fh.fileno()).st_size > limit:
+            raise ValueError(f"the notebook is larger than {max_mb:g} MiB")
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"the notebook is larger than {max_mb:g} MiB")
@@ -372,13 +375,17 @@ def main(argv: list[str] | None = None) -> int:
                                         max_notebook_mb=args.max_notebook_mb))
         r = reports[-1]
         print(f"{r.submission}: {r.score:.3f} ({r.status}, {r.seconds:.1f} s)", flush=True)
+    def text(value: str) -> str:  # a learner's text (a file name, an error message) is never a spreadsheet formula
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["submission", "chapter", "score", "status", *exercise_ids, *quiz_keys, "seconds", "notes"])
     for r in reports:
-        w.writerow([r.submission, r.chapter, f"{r.score:.4f}", r.status,
+        w.writerow([text(r.submission), r.chapter, f"{r.score:.4f}", r.status,
                     *[f"{r.exercises.get(i, 0.0):.4f}" for i in exercise_ids],
-                    *[f"{r.quiz.get(q, 0.0):.0f}" for q in quiz_keys], f"{r.seconds:.2f}", " | ".join(r.notes)[:2000]])
+                    *[f"{r.quiz.get(q, 0.0):.0f}" for q in quiz_keys], f"{r.seconds:.2f}",
+                    text(" | ".join(r.notes)[:2000])])
     _write_atomic(args.out, buf.getvalue())
     if args.json:
         _write_atomic(args.json, json.dumps([asdict(r) for r in reports], indent=2))
