@@ -8,8 +8,8 @@ What the sandboxed process sees and may do (built by :func:`bwrap_command`):
   every process of its PID namespace: nothing a submission starts outlives it.
 - **Files**: a read-only view of ``/usr`` (shared libraries), of the Python installation (standard library) and of
   the NumPy folders: nothing else of the machine. Not the course's sources or answer key (if ``lessons_lib`` sits
-  inside a bound folder, it is hidden under an empty read-only tmpfs), not the submissions, not the reports, not
-  ``/etc``. The root and ``/dev`` are read-only; ``/tmp`` is a private tmpfs of ``tmp_mb`` MiB; ``/proc`` shows the
+  inside a bound folder, it is hidden under an empty read-only tmpfs), not the submissions, not the reports, of
+  ``/etc`` only the dynamic loader's cache. The root and ``/dev`` are read-only; ``/tmp`` is a private tmpfs of ``tmp_mb`` MiB; ``/proc`` shows the
   sandbox's own processes only.
 - **Limits** (``setrlimit`` before bubblewrap starts, inherited by everything inside): address space
   ``memory_mb`` per process, CPU seconds, file size ``file_mb``, no core files, 256 descriptors; the number of
@@ -17,6 +17,9 @@ What the sandboxed process sees and may do (built by :func:`bwrap_command`):
   root (where the kernel exempts uid 0 from ``RLIMIT_NPROC``, and the sandbox's uid maps to it), with a ``pids``
   cgroup whose ``pids.max`` is ``nproc``; as root, a memory cgroup also caps all the sandbox's processes together
   (``memory_mb`` + ``tmp_mb``). The grader kills the sandbox at the wall-clock deadline.
+
+Where Python's shared libraries live outside ``/usr`` and ``sys.base_prefix`` (e.g. Homebrew on Linux), the
+sandbox cannot start Python: :func:`check_sandbox` then says so before anything is graded.
 
 The channel: requests go to the worker's stdin; replies are read from its stdout as bytes, with a size cap per
 message and a deadline, decoded as strict UTF-8 JSON objects. Anything else raises :class:`ProtocolError`; the
