@@ -259,6 +259,10 @@ def test_what_each_attack_met(run) -> None:
     statuses = [n for n in reports["x-memory-total"]["notes"] if "STATUSES=" in n]
     if "memory" in enforced_cgroups():  # 6 x 300 MB in a sandbox capped at 1 GiB + /tmp: some are killed
         assert statuses and "9" in statuses[0].split("STATUSES=")[1], reports["x-memory-total"]
+    other = reports["x-other-chapter"]
+    assert other["feedback"]["adam_step"].startswith("Missing: the notebook defines no function adam_step")
+    assert any(n.startswith("quiz: 0 of 5 questions answered") and "answers to other questions ignored" in n
+               for n in other["notes"])
     assert "array of 50000000 elements (more than 100000)" in reports["x-big-return"]["feedback"]["adam_step"]
 
 

@@ -186,6 +186,7 @@ class _Remote:
     def __init__(self, box: _Box, name: str) -> None:
         self.box, self.name = box, name
         self.__name__ = name
+        self.missing = False  # the notebook defines no such function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         box = self.box
@@ -208,6 +209,8 @@ class _Remote:
             raise _Timeout()
         if kind == "notimplemented":
             raise NotImplementedYet()
+        if kind == "missing":
+            self.missing = True
         if kind == "mutated":
             raise RuntimeError("your function changed its inputs in place; return new arrays instead")
         raise RuntimeError(error[:500])
@@ -284,9 +287,11 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
             return report
         report.notes += errors
         for eid in exercise_ids:
-            result = check_function(EXERCISES[eid], _Remote(box, _function_name(eid)), seed=seed,
-                                    timeout=limits.call_timeout, trusted=True)
+            remote = _Remote(box, _function_name(eid))
+            result = check_function(EXERCISES[eid], remote, seed=seed, timeout=limits.call_timeout, trusted=True)
             report.exercises[eid], report.feedback[eid] = result.score, result.feedback
+            if remote.missing:
+                report.feedback[eid] = f"Missing: the notebook defines no function {remote.name}; it scores 0."
             if box.violation:
                 break
         if not box.failure:
@@ -297,6 +302,10 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
                 answers = None
             if answers is not None:
                 report.quiz = _grade_quiz(chapter, answers)
+                answered = sum(k in answers for k in quiz_keys)
+                report.notes.append(f"quiz: {answered} of {len(quiz_keys)} questions answered (unanswered ones "
+                                    "score 0)" + (f"; {len(answers) - answered} answers to other questions ignored"
+                                                  if len(answers) > answered else ""))
             elif not box.violation:
                 report.notes.append(f"quiz answers not collected: {box.failure}")
         if box.violation:
