@@ -11,12 +11,13 @@ import pytest
 
 from lessons_lib.exercises import build
 from lessons_lib.grade.grader import grade_submission, main
-from lessons_lib.grade.sandbox import bwrap_path
+from lessons_lib.grade.sandbox import unavailable_reason
 from lessons_lib.quiz import BANKS
 
 REPO = Path(__file__).resolve().parents[1]
 ADAM = REPO / "exercises" / "source" / "adam.py"
-UNSAFE = bwrap_path() is None  # without bubblewrap these behaviours are checked unsandboxed (tests/test_grade_sandbox.py skips)
+UNSAFE = unavailable_reason() is not None  # without a sandbox these behaviours are checked unsandboxed
+# (tests/test_grade_sandbox.py then skips, saying why)
 
 
 def right_answers(chapter: str) -> dict[str, object]:

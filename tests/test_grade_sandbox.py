@@ -22,10 +22,11 @@ import nbformat
 import pytest
 
 from lessons_lib.exercises import build
-from lessons_lib.grade.sandbox import bwrap_path, enforced_cgroups, process_limit_enforced
+from lessons_lib.grade.sandbox import enforced_cgroups, process_limit_enforced, unavailable_reason
 from lessons_lib.quiz import BANKS
 
-pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap (package `bubblewrap`) is not installed")
+UNAVAILABLE = unavailable_reason()
+pytestmark = pytest.mark.skipif(UNAVAILABLE is not None, reason=f"no sandbox here: {UNAVAILABLE}")
 
 REPO = Path(__file__).resolve().parents[1]
 ADAM = REPO / "exercises" / "source" / "adam.py"

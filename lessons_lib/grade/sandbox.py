@@ -363,3 +363,12 @@ def check_sandbox() -> None:
         raise SandboxUnavailable("bubblewrap could not start a sandbox here: "
                                  f"{result.stderr.decode(errors='replace').strip()[:500]} (it needs user namespaces; "
                                  "see the README's grader section), or pass --unsafe-no-sandbox")
+
+
+def unavailable_reason() -> str | None:
+    """Why no sandbox can be started here (bubblewrap missing, or user namespaces refused), or None if it can."""
+    try:
+        check_sandbox()
+    except SandboxUnavailable as exc:
+        return str(exc)
+    return None
