@@ -11,10 +11,19 @@ import pytest
 
 from lessons_lib.exercises import build
 from lessons_lib.grade.grader import grade_submission, main
+from lessons_lib.grade.sandbox import unavailable_reason
 from lessons_lib.quiz import BANKS
 
 REPO = Path(__file__).resolve().parents[1]
 ADAM = REPO / "exercises" / "source" / "adam.py"
+UNSAFE = unavailable_reason() is not None  # without a sandbox these behaviours are checked unsandboxed
+# (tests/test_grade_sandbox.py then skips, saying why)
+
+
+def right_answers(chapter: str) -> dict[str, object]:
+    """The correct answer of every question of a chapter (an option's index, or the number)."""
+    return {q["id"]: (next(i for i, a in enumerate(q["answers"]) if a["correct"]) if q["type"] == "multiple_choice"
+                      else q["answer"]) for q in BANKS[chapter]}
 
 
 def _solution_cells() -> list[str]:
@@ -35,12 +44,10 @@ def submissions(tmp_path_factory) -> dict[str, Path]:
     wrong_adam = ("def adam_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08):\n"
                   "    m = beta1 * m + (1 - beta1) * grad\n    v = beta2 * v + (1 - beta2) * grad**2\n"
                   "    return theta - lr * m / (np.sqrt(v) + eps), m, v")
-    corr = next(q for q in BANKS["adam"] if q["id"] == "adam-corr")
-    right = next(i for i, a in enumerate(corr["answers"]) if a["correct"])  # options are stored shuffled
+    quiz = "from lessons_lib.quiz import record_answer\n" + "\n".join(
+        f"record_answer('adam', {q!r}, {a!r})" for q, a in right_answers("adam").items())
     return {
-        "honest": _write(tmp, "honest", ["from lessons_lib.quiz import record_answer",
-                                         "record_answer('adam', 'adam-nocorr', 3.16)",
-                                         f"record_answer('adam', 'adam-corr', {right})"]),
+        "honest": _write(tmp, "honest", [quiz]),
         "stub": _write(tmp, "stub", [], base=student),
         "partial": _write(tmp, "partial", [wrong_adam]),
         "crash": _write(tmp, "crash", ["raise SystemExit(3)"], base=["import os\nos._exit(1)"]),
@@ -63,18 +70,18 @@ def submissions(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def reports(submissions):
-    return {name: grade_submission(p, timeout=15, memory_mb=1024) for name, p in submissions.items()}
+    return {name: grade_submission(p, "adam", timeout=15, memory_mb=1024, unsafe_no_sandbox=UNSAFE) for name, p in submissions.items()}
 
 
 def test_honest_submission_gets_full_marks_and_quiz_credit(reports) -> None:
     r = reports["honest"]
     assert r.exercises == {"adam_step": 1.0, "adamw_step": 1.0}
-    assert r.quiz == {"adam/adam-nocorr": 1.0, "adam/adam-corr": 1.0}
+    assert r.quiz == {f"adam/{q}": 1.0 for q in right_answers("adam")}
     assert r.score == 1.0
 
 
 def test_stub_scores_zero(reports) -> None:
-    assert reports["stub"].exercises == {"adam_step": 0.0, "adamw_step": 0.0}
+    assert reports["stub"].exercises == {"adam_step": 0.0, "adamw_step": 0.0} and reports["stub"].score == 0.0
     assert "Not implemented yet" in reports["stub"].feedback["adam_step"]
 
 
@@ -109,10 +116,10 @@ def test_cheats_change_nothing(reports) -> None:
 
 def test_command_line_writes_csv_and_json(submissions, tmp_path) -> None:
     out, js = tmp_path / "r.csv", tmp_path / "r.json"
-    assert main([str(submissions["honest"]), str(submissions["stub"]), "--out", str(out), "--json", str(js),
-                 "--timeout", "30"]) == 0
+    assert main([str(submissions["honest"]), str(submissions["stub"]), "--chapter", "adam", "--out", str(out),
+                 "--json", str(js), "--timeout", "30"] + (["--unsafe-no-sandbox"] if UNSAFE else [])) == 0
     rows = out.read_text().splitlines()
-    assert rows[0].startswith("submission,score,status") and len(rows) == 3
+    assert rows[0].startswith("submission,chapter,score,status") and len(rows) == 3
     data = json.loads(js.read_text())
     assert data[0]["score"] == 1.0 and data[1]["score"] == 0.0
 
@@ -121,7 +128,7 @@ def test_command_line_writes_csv_and_json(submissions, tmp_path) -> None:
 def test_every_chapter_solution_grades_full_marks(source, tmp_path) -> None:
     path = tmp_path / "sub.ipynb"
     nbformat.write(build.build(source, "solution"), path)
-    r = grade_submission(path, timeout=30)
+    r = grade_submission(path, source.stem, timeout=30, unsafe_no_sandbox=UNSAFE)
     assert r.exercises and all(v == 1.0 for v in r.exercises.values()), r.feedback
 
 
@@ -138,5 +145,5 @@ def test_the_shipped_quiz_cell_is_graded(source, tmp_path) -> None:
     cells[0].source = cells[0].source.replace(f'    "{first["id"]}": None,', f'    "{first["id"]}": {right!r},')
     path = tmp_path / "sub.ipynb"
     nbformat.write(nb, path)
-    r = grade_submission(path, timeout=30)
+    r = grade_submission(path, chapter, timeout=30, unsafe_no_sandbox=UNSAFE)
     assert r.quiz.get(f"{chapter}/{first['id']}") == 1.0, (r.quiz, r.feedback)

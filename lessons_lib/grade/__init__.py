@@ -1,8 +1,10 @@
-"""The instructor's grader: ``python -m lessons_lib.grade SUBMISSIONS... --out report.csv [--json report.json]``.
+"""The instructor's grader: ``python -m lessons_lib.grade --chapter CHAPTER SUBMISSIONS... --out report.csv``.
 
-Each submitted notebook runs in its own fresh process with memory, CPU and wall-clock limits
-(:mod:`lessons_lib.grade._worker`). The exercises are then evaluated from this process: hidden inputs and expected
-outputs are computed here, the submission's functions are only *called* in the sandbox and return plain numbers, so
-redefining a checker, monkeypatching ``lessons_lib`` or faking equality in the notebook changes nothing. See
+Each submitted notebook runs in its own bubblewrap sandbox (:mod:`lessons_lib.grade.sandbox`, which documents what
+the sandbox sees and the limits) running :mod:`lessons_lib.grade._worker`; the course's sources and answer key are
+not in it. The exercises are evaluated from this process: hidden inputs (from a secret per-run seed) and expected
+outputs are computed here, the submission's functions are only *called* in the sandbox and return plain numbers that
+are validated before any comparison, so redefining a checker, monkeypatching ``lessons_lib``, faking equality or
+reading files changes nothing. Each chapter is scored on its fixed list of exercises and quiz questions. See
 :func:`lessons_lib.grade.grader.grade_submission`.
 """
