@@ -331,7 +331,8 @@ def can(f):
     except OSError:
         return False
 out['uid'] = os.getuid()
-out['repo'] = os.path.exists({str(REPO)!r}) or os.path.exists({str(REPO / 'lessons_lib')!r})
+out['repo'] = os.path.exists({str(REPO / 'lessons_lib')!r}) or os.path.exists({str(REPO / 'exercises')!r})
+out['repo_listing'] = os.listdir({str(REPO)!r}) if os.path.isdir({str(REPO)!r}) else []
 out['root_writable'] = can(lambda: open('/x', 'w'))
 out['include'] = os.listdir({include!r}) if os.path.isdir({include!r}) else []
 out['pids'] = sorted(p for p in os.listdir('/proc') if p.isdigit())
@@ -343,6 +344,8 @@ def fill():
 out['tmp_64mb'] = can(fill)
 """)
     assert out["uid"] == 65534 and not out["repo"] and not out["root_writable"] and not out["net"]
+    # a virtual environment inside the checkout appears only as the path to the bound NumPy folders
+    assert set(out["repo_listing"]) <= {".venv"}, out["repo_listing"]
     assert out["pids"] == ["1", "2"]  # bubblewrap's init and this process: nothing of the machine's
     assert not out["tmp_64mb"]  # the private /tmp holds 16 MiB
     if masked:
