@@ -216,6 +216,18 @@ def test_large_batch_exercises_match_the_library() -> None:
         assert _ref("linear_scaled_lr")(base_lr, base_batch, batch, warmup, k) == pytest.approx(lib, rel=1e-12)
 
 
+def test_clipping_exercises_match_the_library() -> None:
+    from lessons_lib.stability import clip_by_global_norm, clip_by_norm
+
+    for (grads, c), _ in _cases("clip_global_norm"):
+        as_dict = {f"g{i}": g for i, g in enumerate(grads)}
+        lib_global, lib_each = clip_by_global_norm(as_dict, c)[0], clip_by_norm(as_dict, c)
+        _close(tuple(_ref("clip_global_norm")(grads, c)), tuple(lib_global[f"g{i}"] for i in range(len(grads))),
+               rtol=1e-6)
+        _close(tuple(_ref("clip_each_tensor")(grads, c)), tuple(lib_each[f"g{i}"] for i in range(len(grads))),
+               rtol=1e-6)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
     ranks, which tests/test_distributed.py checks DDP performs)."""
@@ -223,5 +235,6 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
+               "clip_global_norm", "clip_each_tensor",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

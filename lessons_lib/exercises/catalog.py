@@ -640,6 +640,26 @@ def _lsr_late(base_lr, base_batch, batch, warmup_steps, k):
     return linear_scaled_lr(base_lr, base_batch, batch, warmup_steps, k + 1)
 
 
+# --------------------------------------------------------------------------------------------------- stability
+def clip_global_norm(grads, max_norm):
+    norm = math.sqrt(sum(float(np.sum(np.square(g))) for g in grads))
+    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return [g * scale for g in grads]
+
+
+def clip_each_tensor(grads, max_norm):
+    return [g * (max_norm / max(float(np.linalg.norm(g)), max_norm)) for g in grads]
+
+
+def _clip_cases(rng):
+    def gs(shapes, scale, dtype=np.float64):
+        return [(rng.standard_normal(s) * scale).astype(dtype) for s in shapes]
+    return [((gs([(3,), (2, 2)], 3.0), 1.0), {}), ((gs([(4,)], 0.1), 1.0), {}),  # below the threshold: unchanged
+            (([np.array([3.0, 4.0]), np.array([0.0, 12.0])], 6.5), {}),
+            (([np.zeros(3), np.array([10.0])], 1.0), {}), ((gs([(2,), (3,)], 5.0, np.float32), 2.0), {}),
+            (([np.zeros(2)], 1.0), {})]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -935,4 +955,18 @@ EXERCISES: list[Exercise] = [
                "k is the 0-based update index: at k = 0 the rate is base_lr itself."),
         ], doc="peak = base_lr * batch / base_batch; for k < warmup_steps rise linearly from base_lr (k = 0) towards "
                "peak (reached at k = warmup_steps), then stay at peak."),
+    _ex("clip_global_norm", "stability", "Clipping by global norm", clip_global_norm, _clip_cases, [
+        _v("each tensor clipped separately", clip_each_tensor, "Compute one norm over all the tensors together "
+           "and scale every tensor by the same factor (that is clip_grad_norm_ and global_clipnorm)."),
+        _v("always rescaled to max_norm", lambda gs, c: [g * (c / math.sqrt(sum(float(np.sum(h * h)) for h in gs)))
+                                                         if any(np.any(h) for h in gs) else g for g in gs],
+           "Scale only when the norm exceeds max_norm: the factor is min(1, max_norm / norm)."),
+        _v("the squared norm", lambda gs, c: (lambda n2: [g * (min(1.0, c / n2) if n2 > 0 else 1.0) for g in gs])(
+            sum(float(np.sum(h * h)) for h in gs)), "The norm is the square root of the sum of squares."),
+    ], doc="Scale every tensor by min(1, max_norm / norm), norm = sqrt(sum of all squared entries); 0 stays 0."),
+    _ex("clip_each_tensor", "stability", "Clipping each tensor (Keras clipnorm)", clip_each_tensor, _clip_cases, [
+        _v("one global norm", clip_global_norm, "Keras's clipnorm scales each tensor by its own norm."),
+        _v("clipped by value", lambda gs, c: [np.clip(g, -c, c) for g in gs],
+           "Scale the whole tensor (keep its direction), do not clip entries."),
+    ], doc="Each tensor g scaled to norm at most max_norm: g * max_norm / max(||g||, max_norm)."),
 ]

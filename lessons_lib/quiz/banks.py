@@ -620,6 +620,37 @@ def _large_batches() -> list[Question]:
     ]
 
 
+def _stability() -> list[Question]:
+    from ..stability import clip_by_global_norm, clip_by_norm
+
+    g = {"a": np.array([3.0, 4.0]), "b": np.array([0.0, 12.0])}  # norms 5 and 12, global 13
+    glob = float(clip_by_global_norm(g, 6.5)[0]["b"][1])
+    per = float(clip_by_norm(g, 6.5)["b"][1])
+    return [
+        _num("st-limit", "Full-batch gradient descent with learning rate 0.25: at what sharpness does the edge of "
+             "stability sit?", 2 / 0.25, 1e-9, "Right: 2 / eta.", "Chapter 1's stability limit: lambda_max = 2 / eta."),
+        _num("st-global", "Two tensors have gradients (3, 4) and (0, 12). After clipping by global norm at 6.5 "
+             "(no epsilon), what is the second entry of the second tensor?", glob, 1e-9,
+             "Right: the global norm is 13, so everything is halved.",
+             "The global norm is sqrt(5**2 + 12**2) = 13; the scale is 6.5 / 13."),
+        _num("st-per", "The same gradients, clipped per tensor at 6.5 (Keras clipnorm): the second entry of the "
+             "second tensor?", per, 1e-9, "Right: only the second tensor (norm 12) is scaled, by 6.5 / 12.",
+             "Each tensor separately: (3, 4) has norm 5 and is untouched; (0, 12) is scaled to norm 6.5."),
+        _mc("st-order", "Where does torch.nn.utils.clip_grad_norm_ go in a PyTorch training step?",
+            ("After loss.backward() and before optimizer.step()", True, "Right: it edits the .grad tensors."),
+            ("Before loss.backward()", False, "There are no gradients to clip yet."),
+            ("After optimizer.step()", False, "The step has already used the unclipped gradients."),
+            ("Anywhere: clipping commutes with the step", False, "It does not.")),
+        _mc("st-hide", "Your run only trains with clipping, and the clipping is active on nearly every update. "
+            "What does that suggest?",
+            ("The learning rate is too large: clipping acts as a hidden, varying reduction of it", True,
+             "Right: lower the rate and keep clipping for rare spikes."),
+            ("The threshold is too large", False, "It binds on almost every step: it is small for these gradients."),
+            ("Clipping is working as intended", False, "Clipping is meant for rare spikes."),
+            ("The model needs more layers", False, "No.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -639,4 +670,5 @@ BANKS: dict[str, list[Question]] = {
     "averaging": _averaging(),
     "data-parallel": _data_parallel(),
     "large-batches": _large_batches(),
+    "stability": _stability(),
 }
