@@ -898,6 +898,14 @@ EXERCISES: list[Exercise] = [
             W - lr * _inv_root(L2, 4) @ G, L2, R2))(L + G @ G.T, R + G.T @ G),
            "Multiply by R^(-1/4) on the right as well: L^(-1/4) G R^(-1/4)."),
     ], doc="L += G G^T; R += G^T G; W -= lr L^(-1/4) G R^(-1/4) (inverse roots from eigh). Return (W, L, R)."),
+    _ex("ema_update", "averaging", "One update of an exponential moving average of the weights", ema_update,
+        _ema_cases, [
+            _v("decay and 1 - decay swapped", lambda a, th, d, n: (th.copy(), 1) if n == 0 else (
+                (1 - d) * a + d * th, n + 1), "The old average keeps weight decay (close to 1)."),
+            _v("no copy at the first update", lambda a, th, d, n: (d * a + (1 - d) * th, n + 1),
+               "When nothing has been averaged yet (n_averaged == 0), the average becomes a copy of theta, as in "
+               "PyTorch's AveragedModel and Keras's use_ema."),
+        ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
     _ex("schedule_free_sgd_step", "averaging", "One schedule-free SGD update", schedule_free_sgd_step, _sf_cases, [
         _v("x averages y instead of z", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
             (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / t) * x + y / t))(z - lr * g),
@@ -912,14 +920,6 @@ EXERCISES: list[Exercise] = [
             (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / t) * x + z2 / t))(x - lr * g),
            "The SGD step updates z: z <- z - lr * grad."),
     ], doc="z <- z - lr grad; x <- (1 - 1/t) x + z / t; y <- (1 - beta) z + beta x. Return (y, z, x)."),
-    _ex("ema_update", "averaging", "One update of an exponential moving average of the weights", ema_update,
-        _ema_cases, [
-            _v("decay and 1 - decay swapped", lambda a, th, d, n: (th.copy(), 1) if n == 0 else (
-                (1 - d) * a + d * th, n + 1), "The old average keeps weight decay (close to 1)."),
-            _v("no copy at the first update", lambda a, th, d, n: (d * a + (1 - d) * th, n + 1),
-               "When nothing has been averaged yet (n_averaged == 0), the average becomes a copy of theta, as in "
-               "PyTorch's AveragedModel and Keras's use_ema."),
-        ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
     _ex("accumulate_gradients", "data-parallel", "Accumulating micro-batch gradients", accumulate_gradients,
         _accumulate_cases, [
             _v("not divided (the sum)", lambda gs, ns: sum(gs), "Each micro-batch gradient is a mean over its own "
@@ -935,16 +935,6 @@ EXERCISES: list[Exercise] = [
         _v("rank 0's gradient only", lambda rg: [p.copy() for p in rg[0]],
            "Every rank contributes: average over all of them."),
     ], doc="rank_grads[r][i] is rank r's gradient for parameter i; return, per parameter, the mean over ranks."),
-    _ex("lars_local_lr", "large-batches", "LARS's local learning rate (a trust ratio per tensor)", lars_local_lr,
-        _lars_cases, [
-            _v("a ratio per entry instead of per tensor", _lars_per_entry,
-               "Use the norms of the whole tensor: one number per tensor, np.linalg.norm(w) / np.linalg.norm(g)."),
-            _v("weight decay left out of the denominator", _lars_no_decay,
-               "The denominator is ||g|| + weight_decay * ||w||."),
-            _v("0 instead of 1 for a zero norm", _lars_zero_is_zero,
-               "Where ||w|| or the denominator is zero the local rate is 1 (the tensor takes a plain step)."),
-        ], doc="trust_coefficient * ||w|| / (||g|| + weight_decay * ||w||), norms of the whole tensors; 1 where ||w|| "
-               "or the denominator is 0. Return a float."),
     _ex("linear_scaled_lr", "large-batches", "The linear-scaling rule with Goyal et al.'s warmup", linear_scaled_lr,
         _lsr_cases, [
             _v("the warmup starting at 0", _lsr_from_zero,
@@ -955,6 +945,16 @@ EXERCISES: list[Exercise] = [
                "k is the 0-based update index: at k = 0 the rate is base_lr itself."),
         ], doc="peak = base_lr * batch / base_batch; for k < warmup_steps rise linearly from base_lr (k = 0) towards "
                "peak (reached at k = warmup_steps), then stay at peak."),
+    _ex("lars_local_lr", "large-batches", "LARS's local learning rate (a trust ratio per tensor)", lars_local_lr,
+        _lars_cases, [
+            _v("a ratio per entry instead of per tensor", _lars_per_entry,
+               "Use the norms of the whole tensor: one number per tensor, np.linalg.norm(w) / np.linalg.norm(g)."),
+            _v("weight decay left out of the denominator", _lars_no_decay,
+               "The denominator is ||g|| + weight_decay * ||w||."),
+            _v("0 instead of 1 for a zero norm", _lars_zero_is_zero,
+               "Where ||w|| or the denominator is zero the local rate is 1 (the tensor takes a plain step)."),
+        ], doc="trust_coefficient * ||w|| / (||g|| + weight_decay * ||w||), norms of the whole tensors; 1 where ||w|| "
+               "or the denominator is 0. Return a float."),
     _ex("clip_global_norm", "stability", "Clipping by global norm", clip_global_norm, _clip_cases, [
         _v("each tensor clipped separately", clip_each_tensor, "Compute one norm over all the tensors together "
            "and scale every tensor by the same factor (that is clip_grad_norm_ and global_clipnorm)."),

@@ -107,7 +107,11 @@ def bwrap_command(limits: Limits) -> list[str]:
     if bwrap is None:
         raise SandboxUnavailable(INSTALL_HINT)
     cmd = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
-           "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr"]
+           "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+           # the private /tmp first, so that what is bound later (Python, NumPy) stays visible even when it lives
+           # under /tmp on this machine (a checkout with its virtual environment in /tmp, as CI's clean clones)
+           "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
+           "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -129,9 +133,10 @@ def bwrap_command(limits: Limits) -> list[str]:
         cmd += ["--ro-bind", root, root]
     for mask in masks:
         cmd += ["--remount-ro", mask]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
+    cmd += ["--proc", "/proc", "--dev", "/dev",
             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv",
-            "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8"]
+            "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+            "--setenv", "LESSONS_GRADER_PID", str(os.getpid())]  # which grader started it (for audits and tests)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         cmd += ["--setenv", var, "1"]
     return cmd + ["--", *_worker_command()]
