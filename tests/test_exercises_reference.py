@@ -228,6 +228,32 @@ def test_clipping_exercises_match_the_library() -> None:
                rtol=1e-6)
 
 
+def test_tuning_exercises_match_the_library_and_optuna() -> None:
+    optuna = pytest.importorskip("optuna")
+    from optuna.trial import TrialState, create_trial
+
+    from lessons_lib.tuning import median_should_prune, trials_needed
+
+    for (q, p), _ in _cases("trials_needed"):
+        n = _ref("trials_needed")(q, p)
+        assert n == trials_needed(q, p) and 1 - (1 - q) ** n >= p and (n == 1 or 1 - (1 - q) ** (n - 1) < p)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    for (values, completed), kw in _cases("median_prune"):
+        as_dicts = [dict(enumerate(map(float, c))) for c in completed]
+        expected = _ref("median_prune")(values, completed, **kw)
+        assert expected == median_should_prune(values, as_dicts, **kw)
+        # Optuna's own MedianPruner on a study holding the completed trials and the running one
+        pruner = optuna.pruners.MedianPruner(n_startup_trials=kw.get("n_startup_trials", 5),
+                                             n_warmup_steps=kw.get("n_warmup_steps", 0))
+        study = optuna.create_study(pruner=pruner)
+        for d in as_dicts:
+            study.add_trial(create_trial(value=min(d.values()), intermediate_values=d, state=TrialState.COMPLETE))
+        trial = study.ask()
+        for step, v in enumerate(values):
+            trial.report(float(v), step)
+        assert trial.should_prune() == expected, (values, completed, kw)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
     ranks, which tests/test_distributed.py checks DDP performs)."""
@@ -235,6 +261,6 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
-               "clip_global_norm", "clip_each_tensor",
+               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

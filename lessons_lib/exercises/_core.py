@@ -109,7 +109,7 @@ def _number(x: Any) -> bool:
 
 
 def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
-    """Plain arrays from a learner's output: a number, an array, a list of numbers, or a tuple/list of those.
+    """Plain arrays from a learner's output: a number or bool, an array, a list of numbers, or a tuple/list of those.
 
     Only exact ``ndarray``s (no subclasses), Python/NumPy numbers and lists/tuples of them are accepted, by their
     exact type; anything else (including objects that define ``__eq__``, ``__float__`` or ``__array__``) is
@@ -121,8 +121,8 @@ def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
             if v.dtype.kind not in "fiu":
                 raise TypeError(f"an array of dtype {v.dtype}")
             return v
-        if isinstance(v, (bool, np.bool_)):
-            raise TypeError("a bool")
+        if isinstance(v, (bool, np.bool_)):  # a yes/no answer (e.g. "prune now?") compares as 1.0 or 0.0
+            return np.asarray(float(v))
         if _number(v):
             return np.asarray(v)
         if type(v) in (list, tuple) and all(_number(x) for x in v):

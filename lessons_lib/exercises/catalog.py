@@ -660,6 +660,62 @@ def _clip_cases(rng):
             (([np.zeros(2)], 1.0), {})]
 
 
+# ------------------------------------------------------------------------------------------------------ tuning
+def trials_needed(q, p):
+    n = max(1, math.ceil(math.log1p(-p) / math.log1p(-q)))
+    while n > 1 and 1 - (1 - q) ** (n - 1) >= p:
+        n -= 1
+    while 1 - (1 - q) ** n < p:
+        n += 1
+    return n
+
+
+def _trials_cases(rng):
+    return [((0.05, 0.95), {}), ((0.01, 0.95), {}), ((0.5, 0.75), {}), ((0.5, 0.875), {}), ((0.2, 0.5), {}),
+            ((0.9, 0.5), {}), ((0.3, 0.99), {}), ((0.001, 0.9), {}), ((0.25, 0.1), {})]
+
+
+def median_prune(values, completed, n_startup_trials=5, n_warmup_steps=0):
+    step = len(values) - 1
+    if not completed or len(completed) < n_startup_trials or step < n_warmup_steps:
+        return False
+    at_step = [float(c[step]) for c in completed if len(c) > step]
+    if not at_step:
+        return False
+    return float(min(values)) > float(np.median(at_step))
+
+
+def _prune_cases(rng):
+    done = [[0.9, 0.5, 0.30, 0.2], [1.0, 0.6, 0.40, 0.3], [0.8, 0.7, 0.50, 0.45], [1.2, 0.9, 0.35, 0.3],
+            [0.7, 0.4, 0.32, 0.25]]
+    return [(([1.0, 0.45], done), {}),                                   # best so far 0.45 < median 0.6 at step 1
+            (([1.0, 0.3, 0.6], done), {}),                               # got worse, but its best (0.3) is below 0.35
+            (([1.5, 0.8, 0.9], done), {}),                               # clearly behind: pruned
+            (([1.5, 0.8, 0.9], done[:4]), {}),                           # 4 completed, 5 startup trials: not yet
+            (([1.5, 0.8, 0.9], done[:4]), {"n_startup_trials": 4}),      # exactly n_startup_trials: allowed
+            (([1.5, 0.95], done), {"n_warmup_steps": 1}),                # step == n_warmup_steps: judged
+            (([1.5, 0.95], done), {"n_warmup_steps": 2}),                # still warming up
+            (([1.0, 0.8, 0.35], done), {}),                              # a tie with the median: not pruned
+            (([2.0, 1.5, 1.2, 1.0, 0.9], done), {}),                     # no completed trial reached step 4
+            ((np.array([3.0, 2.0], dtype=np.float32), [[1, 0.5], [2, 1], [3, 4]]), {"n_startup_trials": 2}),
+            (([1.0, 0.9, 0.8], [[0.9, 0.5], [1.0, 0.6, 0.4, 0.3], [0.8, 0.7, 0.5], [1.1, 0.2, 0.1]]), {}),
+            (([1.0, 0.8], [[1, 0.5], [1, 0.6], [1, 0.7], [1, 0.4], [9, 5.0]]), {}),  # one diverged run: median 0.6
+            (([5.0], []), {"n_startup_trials": 0})]                      # nothing completed yet
+
+
+def _prune_with(values, completed, n_startup_trials, n_warmup_steps, *, latest=False, centre=np.median, tie=False,
+                all_steps=False):
+    step = len(values) - 1
+    if not completed or len(completed) < n_startup_trials or step < n_warmup_steps:
+        return False
+    at_step = ([float(x) for c in completed for x in c] if all_steps else
+               [float(c[step]) for c in completed if len(c) > step])
+    if not at_step:
+        return False
+    mine, mid = float(values[-1] if latest else min(values)), float(centre(at_step))
+    return mine >= mid if tie else mine > mid
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -969,4 +1025,35 @@ EXERCISES: list[Exercise] = [
         _v("clipped by value", lambda gs, c: [np.clip(g, -c, c) for g in gs],
            "Scale the whole tensor (keep its direction), do not clip entries."),
     ], doc="Each tensor g scaled to norm at most max_norm: g * max_norm / max(||g||, max_norm)."),
+    _ex("trials_needed", "tuning", "Sizing a random search", trials_needed, _trials_cases, [
+        _v("floor instead of ceiling", lambda q, p: max(1, int(math.log(1 - p) / math.log(1 - q))),
+           "Round up: with one trial fewer the probability falls below p."),
+        _v("the ratio upside down", lambda q, p: max(1, math.ceil(math.log(1 - q) / math.log(1 - p))),
+           "Solve (1 - q)**n <= 1 - p: n >= ln(1 - p) / ln(1 - q)."),
+        _v("the small-q approximation", lambda q, p: max(1, math.ceil(-math.log(1 - p) / q)),
+           "ln(1 - q) is close to -q only for small q; use ln(1 - q) itself."),
+        _v("the probability that all miss set to p", lambda q, p: max(1, math.ceil(math.log(p) / math.log(1 - q))),
+           "p is the probability that at least one trial lands; all of them miss with probability 1 - p."),
+    ], doc="The smallest integer n >= 1 with 1 - (1 - q)**n >= p, as computed in floating point."),
+    _ex("median_prune", "tuning", "The median pruning rule", median_prune, _prune_cases, [
+        _v("the latest value instead of the best so far",
+           lambda v, c, n_startup_trials=5, n_warmup_steps=0: _prune_with(v, c, n_startup_trials, n_warmup_steps,
+                                                                         latest=True),
+           "Optuna compares the best value the trial has reported so far, not its latest one."),
+        _v("the mean instead of the median",
+           lambda v, c, n_startup_trials=5, n_warmup_steps=0: _prune_with(v, c, n_startup_trials, n_warmup_steps,
+                                                                         centre=np.mean),
+           "Compare with the median of the completed trials' values at this step: one bad trial moves the mean."),
+        _v("one warmup step too many",
+           lambda v, c, n_startup_trials=5, n_warmup_steps=0: _prune_with(v, c, n_startup_trials,
+                                                                         n_warmup_steps + 1),
+           "The first step that can be judged is step == n_warmup_steps (steps count from 0)."),
+        _v("pruned on a tie", lambda v, c, n_startup_trials=5, n_warmup_steps=0: _prune_with(
+            v, c, n_startup_trials, n_warmup_steps, tie=True), "Prune only when strictly worse than the median."),
+        _v("all steps of the completed trials", lambda v, c, n_startup_trials=5, n_warmup_steps=0: _prune_with(
+            v, c, n_startup_trials, n_warmup_steps, all_steps=True),
+           "Take the completed trials' values at the same step as the running trial, not at every step."),
+    ], doc="True if the best of values (step = len(values) - 1) is above the median of the completed trials' "
+           "values at that step; False before n_startup_trials completed trials, before step n_warmup_steps, or when "
+           "no completed trial reached the step."),
 ]

@@ -84,8 +84,8 @@ def _encode(v, max_elements, depth=0):
         if v.size > max_elements:
             return {"__type__": f"array of {v.size} elements (more than {max_elements})"}
         return {"__nd__": v.astype(float).ravel().tolist(), "shape": list(v.shape), "dtype": str(v.dtype)}
-    if isinstance(v, (bool, np.bool_)):
-        return {"__type__": "bool"}
+    if isinstance(v, (bool, np.bool_)):  # a yes/no answer travels as the number 1 or 0, as the checker compares it
+        return {"__num__": float(v), "dtype": "float64"}
     if type(v) in (int, float) or isinstance(v, (np.floating, np.integer)):
         return {"__num__": float(v), "dtype": str(np.asarray(v).dtype)}
     if type(v) in (tuple, list):

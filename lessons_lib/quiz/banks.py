@@ -651,6 +651,48 @@ def _stability() -> list[Question]:
     ]
 
 
+def _tuning() -> list[Question]:
+    from ..tuning import median_should_prune, trials_needed
+
+    n = trials_needed(0.05, 0.95)
+    pruned = median_should_prune([0.5, 0.3, 0.35], [{2: 0.2}, {2: 0.32}, {2: 0.4}], n_startup_trials=3)
+    return [
+        _num("tu-grid", "A grid search with 4 values for each of 3 hyperparameters: how many distinct learning rates "
+             "does it try?", 4, 1e-9, "Right: 64 trials, but only 4 values of each hyperparameter.",
+             "Count the values of one axis, not the trials: k**d trials test k values of each."),
+        _num("tu-random", "How many random-search trials put at least one in the best 5% of the search space with "
+             "probability at least 95%?", n, 1e-9, "Right: the smallest n with 1 - 0.95**n >= 0.95.",
+             "All n trials miss with probability 0.95**n; solve 1 - 0.95**n >= 0.95 for the smallest integer n."),
+        _mc("tu-median", "A trial reported validation losses 0.5, 0.3, 0.35 at epochs 0, 1, 2. The completed trials "
+            "reported 0.2, 0.32 and 0.4 at epoch 2. Does Optuna's MedianPruner (3 startup trials, no warmup) stop it "
+            "at epoch 2?",
+            ("Yes", pruned, "Right." if pruned else "It compares the trial's best value so far, 0.3, with the median 0.32."),
+            ("No", not pruned, "Right: its best value so far (0.3) is below the median (0.32)." if not pruned else
+             "Its best value is above the median.")),
+        _mc("tu-momentum", "You raise momentum from 0.9 to 0.99 and keep the learning rate that was best at 0.9. "
+            "What do you expect?",
+            ("The effective rate lr / (1 - momentum) grows tenfold: the run is likely unstable; lower the rate", True,
+             "Right: the best rate and the momentum move together along the valley."),
+            ("Smoother training at the same speed", False, "Momentum also multiplies the step size."),
+            ("Nothing: momentum and the learning rate are independent", False,
+             "The chapter's landscape shows a diagonal valley."),
+            ("Slower training, because momentum damps the steps", False, "It amplifies consistent gradients.")),
+        _mc("tu-default-pruner", "Your objective calls trial.should_prune() and you created the study with "
+            "optuna.create_study() and no pruner. What happens?",
+            ("Trials can be pruned: the default pruner is a MedianPruner", True,
+             "Right: pass NopPruner() if every trial must finish."),
+            ("Nothing is ever pruned without a pruner", False, "create_study fills in a MedianPruner."),
+            ("should_prune raises an error", False, "It returns the default pruner's decision."),
+            ("Hyperband is used by default", False, "The default is the median rule.")),
+        _mc("tu-storage", "Sixty workers on a cluster share one Optuna study. Which storage?",
+            ("A database server (PostgreSQL or MySQL), or JournalStorage on a shared file system", True,
+             "Right: each worker connects with the same URL."),
+            ("SQLite on a shared disk", False, "SQLite locks the whole file on each write; a few workers at most."),
+            ("In-memory storage", False, "It lives in one process only."),
+            ("One study per worker, merged at the end", False, "Then the samplers cannot learn from each other.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -671,4 +713,5 @@ BANKS: dict[str, list[Question]] = {
     "data-parallel": _data_parallel(),
     "large-batches": _large_batches(),
     "stability": _stability(),
+    "tuning": _tuning(),
 }
