@@ -332,3 +332,37 @@ def test_partial_of_the_reference_is_refused() -> None:
 def test_huge_output_is_captured_and_truncated() -> None:
     result = check("gd_step", _prints_forever_bounded)
     assert result.passed and len(result.printed) < 3000 and "more characters" in result.printed
+
+
+
+def _plateau_with_np_where(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
+    better = metric < best * (1 - threshold)
+    best, num_bad = np.where(better, metric, best), np.where(better, 0, num_bad + 1)
+    cut = num_bad > patience
+    return np.where(cut, lr * factor, lr), best, np.where(cut, 0, num_bad)  # three 0-d arrays
+
+
+_FORMS = {"0-d arrays": lambda out: out, "a list": lambda out: [float(x) for x in out],
+          "NumPy scalars": lambda out: tuple(x[()] for x in out),
+          "mixed scalars": lambda out: (float(out[0]), np.float64(out[1]), np.int64(out[2]))}
+
+
+@pytest.mark.parametrize("form", sorted(_FORMS))
+def test_the_same_numbers_in_any_scalar_form_pass(form: str) -> None:
+    """np.where's 0-d arrays, a list, NumPy scalars: the same three numbers pass in every form (they used to be
+    read as three outputs of the wrong shape)."""
+    result = check("plateau_decision", lambda *a, **k: _FORMS[form](_plateau_with_np_where(*a, **k)))
+    assert result.passed, str(result)
+
+
+def test_a_yes_no_answer_may_be_a_python_or_numpy_bool() -> None:
+    def by_hand(values, completed, n_startup_trials=5, n_warmup_steps=0):
+        step = len(values) - 1
+        if len(completed) == 0 or len(completed) < n_startup_trials or step < n_warmup_steps:
+            return np.bool_(False)
+        at_step = np.array([c[step] for c in completed if len(c) > step], dtype=float)
+        return np.bool_(at_step.size > 0 and np.min(values) > np.median(at_step))
+
+    assert check("median_prune", by_hand).passed
+    wrong = check("median_prune", lambda *a, **k: True)
+    assert not wrong.passed and "expected" in wrong.feedback

@@ -108,6 +108,12 @@ def _number(x: Any) -> bool:
     return (type(x) in (int, float) or isinstance(x, (np.floating, np.integer))) and not isinstance(x, (bool, np.bool_))
 
 
+def _scalar(x: Any) -> bool:
+    """A number in any of the forms a learner may return it: Python or NumPy number, bool, or a 0-d array."""
+    return _number(x) or isinstance(x, (bool, np.bool_)) or \
+        (type(x) is np.ndarray and x.ndim == 0 and x.dtype.kind in "fiub")
+
+
 def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
     """Plain arrays from a learner's output: a number or bool, an array, a list of numbers, or a tuple/list of those.
 
@@ -125,18 +131,18 @@ def _as_arrays(value: Any) -> tuple[np.ndarray, ...]:
             return np.asarray(float(v))
         if _number(v):
             return np.asarray(v)
-        if type(v) in (list, tuple) and all(_number(x) for x in v):
-            return np.asarray(v, dtype=float)
+        if type(v) in (list, tuple) and all(_scalar(x) for x in v):  # numbers, NumPy scalars, 0-d arrays alike
+            return np.array([float(x) for x in v])
         raise TypeError(f"a {type(v).__name__}")
 
-    if type(value) in (list, tuple) and not all(_number(v) for v in value):
+    if type(value) in (list, tuple) and not all(_scalar(v) for v in value):
         return tuple(one(v) for v in value)
     return (one(value),)
 
 
 def _returned_arrays(value: Any, n: int) -> list[bool]:
     """Which of the ``n`` outputs the learner returned as ndarrays (lists carry no dtype to keep)."""
-    if n == 1 and not (type(value) in (list, tuple) and value and not all(_number(v) for v in value)):
+    if n == 1 and not (type(value) in (list, tuple) and value and not all(_scalar(v) for v in value)):
         return [type(value) is np.ndarray]
     return [type(v) is np.ndarray for v in value]
 
