@@ -64,6 +64,15 @@ def test_uniform_bound_gives_the_same_std_and_keras_agrees() -> None:
         w = np.asarray(init((fan_in, fan_out)))  # Keras kernels are (fan_in, fan_out)
         assert np.abs(w).max() <= bound * (1 + 1e-6) and np.abs(w).max() > 0.99 * bound
         assert w.std() == pytest.approx(bound / math.sqrt(3), rel=0.02)
+    assert isinstance(keras.layers.Dense(3).kernel_initializer, keras.initializers.GlorotUniform)  # the default
+
+
+def test_torch_linear_default_is_a_uniform_bound_of_one_over_sqrt_fan_in() -> None:
+    import torch
+
+    w = torch.nn.Linear(400, 300).weight.detach().double().numpy()
+    assert np.abs(w).max() <= 1 / math.sqrt(400) and np.abs(w).max() > 0.999 / math.sqrt(400)
+    assert w.std() == pytest.approx(init_std(400, 300, gain=1 / math.sqrt(3)), rel=0.01)
 
 
 def test_fans_follow_pytorch_layouts() -> None:
