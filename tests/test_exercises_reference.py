@@ -252,6 +252,35 @@ def test_tuning_exercises_match_the_library_and_optuna() -> None:
         for step, v in enumerate(values):
             trial.report(float(v), step)
         assert trial.should_prune() == expected, (values, completed, kw)
+def test_initialisation_exercises_match_the_library_and_torch() -> None:
+    import math
+
+    import torch
+
+    from lessons_lib.init import effective_learning_rate, init_bound, init_std, sq_norm_history
+
+    for (fan_in, fan_out, scheme), kw in _cases("init_scale"):
+        gain, dist = kw.get("gain", 1.0), kw.get("distribution", "normal")
+        lib = (init_std if dist == "normal" else init_bound)(fan_in, fan_out, scheme, gain=gain)
+        assert _ref("init_scale")(fan_in, fan_out, scheme, **kw) == pytest.approx(lib, rel=1e-14)
+        # and draw for draw against torch.nn.init with the same seed (a float64 tensor of shape (fan_out, fan_in))
+        fill = {("xavier", "normal"): lambda w: torch.nn.init.xavier_normal_(w, gain=gain),
+                ("xavier", "uniform"): lambda w: torch.nn.init.xavier_uniform_(w, gain=gain),
+                ("kaiming", "normal"): lambda w: torch.nn.init.normal_(w, 0.0, gain / math.sqrt(w.shape[1])),
+                ("kaiming", "uniform"): lambda w: torch.nn.init.kaiming_uniform_(
+                    w, a=math.sqrt(max(0.0, 2 / gain**2 - 1)), nonlinearity="leaky_relu") if gain <= math.sqrt(2) else None}
+        w = torch.empty(fan_out, fan_in, dtype=torch.float64)
+        torch.manual_seed(0)
+        if fill[scheme, dist](w) is None:
+            continue
+        torch.manual_seed(0)
+        unit = torch.empty_like(w).normal_() if dist == "normal" else torch.empty_like(w).uniform_(-1, 1)
+        scale = _ref("init_scale")(fan_in, fan_out, scheme, **kw)
+        np.testing.assert_allclose(w.numpy(), scale * unit.numpy(), rtol=1e-10, atol=1e-15)
+    for (rho0, lr, wd, G2), _ in _cases("effective_lr_history"):
+        rho, eff = _ref("effective_lr_history")(rho0, lr, wd, G2)
+        _close(rho, sq_norm_history(rho0, lr, wd, G2), rtol=1e-12)
+        _close(eff, np.array([effective_learning_rate(lr, np.array([math.sqrt(r)])) for r in rho]), rtol=1e-12)
 
 
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
@@ -262,5 +291,6 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
                "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune",
+               "clip_global_norm", "clip_each_tensor", "init_scale", "effective_lr_history",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

@@ -716,6 +716,91 @@ def _prune_with(values, completed, n_startup_trials, n_warmup_steps, *, latest=F
     return mine >= mid if tie else mine > mid
 
 
+# ----------------------------------------------------------------------------------------------- initialisation
+def init_scale(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out)) if scheme == "xavier" else gain / math.sqrt(fan_in)
+    return std if distribution == "normal" else math.sqrt(3.0) * std
+
+
+def _init_cases(rng):
+    return [((256, 128, "kaiming"), {"gain": math.sqrt(2)}), ((300, 100, "xavier"), {"distribution": "uniform"}),
+            ((64, 10, "kaiming"), {}), ((64, 10, "xavier"), {"gain": 5 / 3}),
+            ((100, 400, "kaiming"), {"gain": math.sqrt(2), "distribution": "uniform"}),
+            ((50, 50, "xavier"), {"gain": 2.0, "distribution": "normal"}), ((1, 1, "kaiming"), {"gain": 0.5}),
+            ((784, 1, "xavier"), {"distribution": "uniform", "gain": 1.0 / math.sqrt(3)}),
+            ((int(rng.integers(2, 500)), int(rng.integers(501, 900)), "kaiming"),
+             {"gain": float(rng.uniform(1.1, 2.0)), "distribution": "uniform"}),
+            ((int(rng.integers(2, 500)), int(rng.integers(501, 900)), "xavier"), {"gain": float(rng.uniform(0.5, 0.9))})]
+
+
+def _init_fan_out(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    return init_scale(fan_out, fan_in, scheme, gain, distribution)
+
+
+def _init_no_gain(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    return init_scale(fan_in, fan_out, scheme, 1.0, distribution)
+
+
+def _init_std_as_bound(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    return init_scale(fan_in, fan_out, scheme, gain, "normal")
+
+
+def _init_xavier_fan_in(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    return init_scale(fan_in, fan_out, "kaiming", gain, distribution)
+
+
+def _init_gain_in_sqrt(fan_in, fan_out, scheme, gain=1.0, distribution="normal"):
+    return init_scale(fan_in, fan_out, scheme, math.sqrt(gain), distribution)
+
+
+def effective_lr_history(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
+    rho = [float(sq_norm0)]
+    for G2 in unit_grad_sq_norms:
+        rho.append((1 - lr * weight_decay) ** 2 * rho[-1] + lr * lr * float(G2) / rho[-1])
+    rho = np.array(rho)
+    return rho, lr / rho
+
+
+def _eff_cases(rng):
+    return [((4.0, 0.1, 0.0, np.array([1.0, 2.0, 0.5])), {}),
+            ((20.0, 0.1, 0.05, np.array([2.5, 2.5, 2.5, 2.5])), {}),
+            ((0.5, 0.3, 0.01, rng.uniform(0.5, 3.0, 6)), {}),
+            ((1.0, 1.0, 0.1, np.array([4.0])), {}),
+            ((3.0, 0.2, 0.02, np.array([], dtype=float)), {}),  # no steps: only the initial norm
+            ((338.0, 0.1, 0.1, rng.uniform(0.1, 2.0, 40)), {}),
+            ((2.0, 0.05, 0.5, rng.uniform(0.5, 1.5, 5).astype(np.float32)), {}),
+            ((float(rng.uniform(0.5, 50)), float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.0, 0.2)),
+              rng.uniform(0.1, 5.0, 12)), {})]
+
+
+def _eff_sqrt(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
+    rho, _ = effective_lr_history(sq_norm0, lr, weight_decay, unit_grad_sq_norms)
+    return rho, lr / np.sqrt(rho)
+
+
+def _eff_unsquared_decay(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
+    rho = [float(sq_norm0)]
+    for G2 in unit_grad_sq_norms:
+        rho.append((1 - lr * weight_decay) * rho[-1] + lr * lr * float(G2) / rho[-1])
+    rho = np.array(rho)
+    return rho, lr / rho
+
+
+def _eff_unscaled_grad(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
+    rho = [float(sq_norm0)]
+    for G2 in unit_grad_sq_norms:
+        rho.append((1 - lr * weight_decay) ** 2 * rho[-1] + lr * lr * float(G2))
+    rho = np.array(rho)
+    return rho, lr / rho
+
+
+def _eff_decay_without_lr(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
+    rho = [float(sq_norm0)]
+    for G2 in unit_grad_sq_norms:
+        rho.append((1 - weight_decay) ** 2 * rho[-1] + lr * lr * float(G2) / rho[-1])
+    rho = np.array(rho)
+    return rho, lr / rho
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -1056,4 +1141,31 @@ EXERCISES: list[Exercise] = [
     ], doc="True if the best of values (step = len(values) - 1) is above the median of the completed trials' "
            "values at that step; False before n_startup_trials completed trials, before step n_warmup_steps, or when "
            "no completed trial reached the step."),
+    _ex("init_scale", "initialisation", "The scale of Xavier and He initialisation", init_scale, _init_cases, [
+        _v("fan_out instead of fan_in", _init_fan_out, "He (Kaiming) in fan-in mode divides by sqrt(fan_in), the "
+           "number of inputs each output sums over; fan_out is the number of outputs (PyTorch stores a linear weight "
+           "as (out_features, in_features))."),
+        _v("the gain left out", _init_no_gain, "Multiply the standard deviation by gain (sqrt(2) for ReLU, 5/3 for "
+           "tanh): it corrects for what the nonlinearity does to the variance."),
+        _v("the normal std used as the uniform bound", _init_std_as_bound, "U[-b, b] has standard deviation "
+           "b / sqrt(3): for distribution='uniform' return the bound b = sqrt(3) * std."),
+        _v("Xavier with fan_in only", _init_xavier_fan_in, "Xavier (Glorot) averages the two fans: "
+           "gain * sqrt(2 / (fan_in + fan_out)); gain / sqrt(fan_in) is He's formula."),
+        _v("the gain inside the square root", _init_gain_in_sqrt, "The gain multiplies the standard deviation, so "
+           "the variance gets gain**2: std = gain * sqrt(...), not sqrt(gain * ...)."),
+    ], doc="std = gain * sqrt(2 / (fan_in + fan_out)) for 'xavier', gain / sqrt(fan_in) for 'kaiming'; return std "
+           "for distribution='normal' and the bound sqrt(3) * std for 'uniform'."),
+    _ex("effective_lr_history", "initialisation", "The norm and effective learning rate of a scale-invariant weight",
+        effective_lr_history, _eff_cases, [
+            _v("lr / ||w|| instead of lr / ||w||^2", _eff_sqrt, "The direction turns by lr / ||w||^2: the gradient "
+               "shrinks like 1/||w|| and the step is divided by ||w|| once more. sq_norms already holds ||w||^2."),
+            _v("the decay factor not squared", _eff_unsquared_decay, "w is multiplied by (1 - lr * weight_decay), so "
+               "its squared norm by (1 - lr * weight_decay)**2."),
+            _v("the unit-sphere gradient used as the gradient", _eff_unscaled_grad, "The gradient at w is the one at "
+               "the unit-norm point divided by ||w||: its squared norm is G_t**2 / rho_t, so the growth is "
+               "lr**2 * G_t**2 / rho_t."),
+            _v("weight decay without the learning rate", _eff_decay_without_lr, "PyTorch's SGD adds weight_decay * w "
+               "to the gradient, which is then multiplied by lr: the factor is (1 - lr * weight_decay)."),
+        ], doc="rho_{t+1} = (1 - lr*wd)**2 * rho_t + lr**2 * G2_t / rho_t from rho_0 = sq_norm0; return the arrays "
+               "(rho_0..rho_T, lr / rho_0..lr / rho_T)."),
 ]

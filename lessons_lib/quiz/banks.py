@@ -693,6 +693,54 @@ def _tuning() -> list[Question]:
     ]
 
 
+def _initialisation() -> list[Question]:
+    from ..init import calculate_gain, effective_learning_rate, equilibrium_sq_norm, init_bound, init_std
+
+    he = init_std(512, 256, "kaiming", gain=calculate_gain("relu"))
+    xavier_bound = init_bound(300, 100, "xavier")
+    eff = effective_learning_rate(0.8, np.full(16, 1.0))  # ||w||^2 = 16
+    rho = equilibrium_sq_norm(0.1, 5e-4, 4.0)
+    return [
+        _num("in-he", "A ReLU layer maps 512 inputs to 256 outputs. What standard deviation does He (Kaiming) normal "
+             "initialisation in fan-in mode give its weights?", he, 1e-4,
+             "Right: sqrt(2 / 512) = 1/16.", "He: sigma = gain / sqrt(fan_in) with ReLU's gain sqrt(2); fan_in = 512."),
+        _num("in-xavier-bound", "Xavier (Glorot) uniform initialisation, gain 1, for fan_in = 300 and fan_out = 100: "
+             "the weights are drawn from U[-b, b]. What is b?", xavier_bound, 1e-4,
+             "Right: sqrt(3) * sqrt(2 / 400).",
+             "sigma = sqrt(2 / (fan_in + fan_out)) and a uniform on [-b, b] has std b / sqrt(3), so b = sqrt(3) sigma."),
+        _num("in-eff", "A weight matrix followed by batch normalisation has squared norm 16 and is trained by SGD with "
+             "lr = 0.8. What is its effective learning rate?", eff, 1e-9, "Right: 0.8 / 16.",
+             "The effective rate is lr / ||w||^2, the square of the norm, not the norm."),
+        _num("in-equilibrium", "SGD with lr = 0.1 and weight decay 5e-4 trains a scale-invariant weight whose "
+             "gradient norm at the unit sphere stays at G = 2. About what squared norm does the weight settle at?",
+             rho, 0.02 * rho, "Right: G sqrt(lr / (2 weight_decay)) = 2 sqrt(100) = 20.",
+             "Balance the decay (2 lr wd ||w||^2 per step) with the growth (lr^2 G^2 / ||w||^2): "
+             "||w||^2 = G sqrt(lr / (2 wd))."),
+        _mc("in-scale", "A linear layer is followed by batch normalisation. You multiply its weights by 10. What "
+            "happens to the loss, the gradient of those weights and their effective learning rate?",
+            ("Loss unchanged, gradient divided by 10, effective rate divided by 100", True,
+             "Right: L(cw) = L(w), grad L(cw) = grad L(w) / c, and the rate is lr / ||w||^2."),
+            ("All three unchanged", False, "The loss is unchanged, but its gradient is not."),
+            ("Loss unchanged, gradient divided by 10, effective rate divided by 10", False,
+             "A step of size lr * g / 10 on a vector 10 times longer turns it 100 times less."),
+            ("The loss is multiplied by 10", False, "Normalisation divides the scale out.")),
+        _mc("in-default", "A 20-layer plain ReLU MLP built from PyTorch's nn.Linear with its default initialisation does "
+            "not learn at any learning rate you try. What is the likely cause?",
+            ("The default uniform bound 1/sqrt(fan_in) is a gain of 1/sqrt(3), far below ReLU's sqrt(2): the signal "
+             "shrinks at every layer", True, "Right: use kaiming_normal_(w, nonlinearity='relu') or normalisation."),
+            ("The default is He initialisation, which explodes", False, "It is kaiming_uniform_ with a = sqrt(5)."),
+            ("ReLU cannot be trained with SGD", False, "It can, with a suitable initialisation."),
+            ("The biases start at zero", False, "nn.Linear's biases are drawn uniformly, not zero, and that is not it.")),
+        _mc("in-groups", "Why do training recipes put batch-norm gains and biases in a parameter group with "
+            "weight_decay = 0?",
+            ("They are not scale invariant, so decay acts on them as a real penalty, pulling gains towards zero", True,
+             "Right: for the weights before a normalisation, decay only sets the effective rate."),
+            ("Weight decay is undefined for vectors", False, "It is defined; it is just harmful there."),
+            ("They have no gradient", False, "They do."),
+            ("To save memory", False, "Decay costs nothing in memory.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -714,4 +762,5 @@ BANKS: dict[str, list[Question]] = {
     "large-batches": _large_batches(),
     "stability": _stability(),
     "tuning": _tuning(),
+    "initialisation": _initialisation(),
 }
