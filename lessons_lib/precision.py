@@ -86,7 +86,7 @@ def round_to(x: Any, fmt: str) -> np.ndarray:
     xc = np.where(finite, np.clip(x, -2 * m, 2 * m), 0.0)
     q = ulp(np.clip(xc, -m, m), fmt)
     r = np.round(xc / q) * q  # x / q is exact (q is a power of two) and np.round rounds half to even
-    r = np.where(np.abs(r) > m, np.sign(r) * np.inf, r)
+    r = np.where(np.abs(r) > m, np.copysign(np.inf, r), r)
     return np.where(finite, r, x)
 
 
