@@ -168,3 +168,25 @@ def test_inputs_are_validated() -> None:
         ulp(1e5, "float16")
     with pytest.raises(ValueError, match="finite"):
         ulp(np.nan, "float32")
+
+
+def test_keras_grows_the_scale_to_inf_and_skipped_steps_do_not_count_in_torch_adam() -> None:
+    from lessons_lib._lazy import import_keras
+    import torch
+
+    keras = import_keras()
+    big = float(np.float32(2.0 ** 127))
+    v = keras.Variable(np.ones(1, dtype="float32"))
+    opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1), initial_scale=big, dynamic_growth_steps=1)
+    opt.apply([keras.ops.convert_to_tensor(np.ones(1, dtype="float32"))], [v])
+    assert np.isinf(float(opt.dynamic_scale.numpy()))  # no guard, unlike torch
+
+    w = torch.nn.Parameter(torch.ones(2))
+    adam = torch.optim.Adam([w], lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    for f in [0, 1, 1, 0]:
+        adam.zero_grad()
+        scaler.scale((w * (float("inf") if f else 1.0)).sum()).backward()
+        scaler.step(adam)
+        scaler.update()
+    assert int(adam.state[w]["step"]) == 2  # the two skipped steps did not advance Adam's t
