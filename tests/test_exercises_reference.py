@@ -281,6 +281,29 @@ def test_initialisation_exercises_match_the_library_and_torch() -> None:
         rho, eff = _ref("effective_lr_history")(rho0, lr, wd, G2)
         _close(rho, sq_norm_history(rho0, lr, wd, G2), rtol=1e-12)
         _close(eff, np.array([effective_learning_rate(lr, np.array([math.sqrt(r)])) for r in rho]), rtol=1e-12)
+def test_precision_exercises_match_torch() -> None:
+    import torch
+
+    dtypes = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+    for (x, fmt), _ in _cases("ulp"):
+        dt = dtypes[fmt]
+        v = torch.tensor(np.abs(np.asarray(x, dtype=np.float64))).to(dt)
+        gap = torch.nextafter(v, torch.full_like(v, float("inf"))).double() - v.double()  # the gap at the rounded x
+        _close(_ref("ulp")(v.double().numpy(), fmt), gap.numpy(), rtol=0)
+    for (flags,), kw in _cases("loss_scale_sequence"):
+        scaler = torch.amp.GradScaler("cpu", **kw)
+        w = torch.nn.Parameter(torch.ones(1))
+        opt = torch.optim.SGD([w], lr=0.1)
+        scales, applied = [], []
+        for f in flags:
+            opt.zero_grad()
+            scales.append(scaler.get_scale())
+            scaler.scale((w * (float("inf") if f else 1.0)).sum()).backward()
+            before = w.detach().clone()
+            scaler.step(opt)
+            scaler.update()
+            applied.append(0 if torch.equal(before, w.detach()) else 1)
+        _close(_ref("loss_scale_sequence")(flags, **kw), (np.array(scales), np.array(applied)), rtol=0)
 
 
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
@@ -290,7 +313,7 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
-               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune",
-               "clip_global_norm", "clip_each_tensor", "init_scale", "effective_lr_history",
+               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale",
+               "effective_lr_history", "ulp", "loss_scale_sequence",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

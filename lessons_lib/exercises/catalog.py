@@ -801,6 +801,85 @@ def _eff_decay_without_lr(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
     rho = np.array(rho)
     return rho, lr / rho
 
+# --------------------------------------------------------------------------------------------------- precision
+def loss_scale_sequence(found_inf, init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
+    scale, good, scales, applied = float(init_scale), 0, [], []
+    for flag in found_inf:
+        scales.append(scale)
+        applied.append(0 if flag else 1)
+        if flag:
+            scale, good = scale * backoff_factor, 0
+        else:
+            good += 1
+            if good == growth_interval:
+                scale, good = scale * growth_factor, 0
+    return np.array(scales, dtype=float), np.array(applied, dtype=int)
+
+
+def _ls_variant(skip=True, reset=True, count_skipped=False, late=0):
+    def fn(found_inf, init_scale=65536.0, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
+        scale, good, scales, applied = float(init_scale), 0, [], []
+        for flag in found_inf:
+            scales.append(scale)
+            applied.append(0 if flag and skip else 1)
+            if flag:
+                scale *= backoff_factor
+                good = 0 if reset else good + (1 if count_skipped else 0)
+            else:
+                good += 1
+            if good >= growth_interval + late:
+                scale, good = scale * growth_factor, 0
+        return np.array(scales, dtype=float), np.array(applied, dtype=int)
+    return fn
+
+
+def _ls_cases(rng):
+    f = lambda *bits: [bool(b) for b in bits]
+    random = [bool(b) for b in rng.random(40) < 0.15]
+    return [((f(0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0),), dict(init_scale=4.0, growth_interval=2)),
+            ((f(0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0),), dict(init_scale=1024.0, growth_interval=3)),
+            ((f(0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0),), dict(init_scale=2.0 ** 16, growth_interval=4,
+                                                             growth_factor=4.0, backoff_factor=0.25)),
+            ((f(0, 0, 0, 0, 0),), dict(init_scale=1.0, growth_interval=1)),  # grows after every step
+            ((f(1, 1, 1, 0, 0, 0),), dict(init_scale=2.0 ** 15, growth_interval=2)),
+            ((f(0, 0, 0),), {}),  # defaults: no growth within 2000 steps
+            ((f(*([0] * 6 + [1] + [0] * 6)),), dict(init_scale=8.0, growth_interval=5, growth_factor=3.0)),
+            ((random,), dict(init_scale=256.0, growth_interval=3))]
+
+
+def ulp(x, fmt):
+    p, e_min = {"float32": (23, -126), "float16": (10, -14), "bfloat16": (7, -126)}[fmt]
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    _, e = np.frexp(a)
+    exponent = np.where(a > 0, e - 1, e_min)
+    return np.ldexp(1.0, np.maximum(exponent, e_min) - p)
+
+
+_FMT = {"float32": (23, -126), "float16": (10, -14), "bfloat16": (7, -126)}
+
+
+def _ulp_eps_times_x(x, fmt):
+    return np.abs(np.asarray(x, dtype=np.float64)) * 2.0 ** -_FMT[fmt][0]
+
+
+def _ulp_no_subnormals(x, fmt):
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    with np.errstate(divide="ignore"):
+        return 2.0 ** (np.floor(np.log2(a)) - _FMT[fmt][0])
+
+
+def _ulp_cases(rng):
+    def logu(lo, hi, n, dtype=np.float64):
+        return (rng.choice([-1.0, 1.0], n) * 10.0 ** rng.uniform(lo, hi, n)).astype(dtype)
+    return [((np.array([1.0, 1.5, 2.0, 1000.0]), "bfloat16"), {}),
+            ((np.array([1.0, 0.1, 60000.0, -3.0]), "float16"), {}),
+            ((np.array([1e-5, 3e-7, 6e-8, 0.0, -2e-6]), "float16"), {}),  # subnormals (below 2^-14) and 0
+            ((np.array([0.25, 0.5, 4.0, 2.0 ** -14, 2.0 ** 15]), "float16"), {}),  # exact powers of two
+            ((logu(-30, 30, 12), "bfloat16"), {}), ((logu(-30, 30, 12, np.float32), "float32"), {}),
+            ((logu(-4, 4.5, 12), "float16"), {}), ((np.array([1e-39, 1e-42, 0.0]), "bfloat16"), {}),
+            ((np.array([1e-39, 1e-44]), "float32"), {})]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -1168,4 +1247,27 @@ EXERCISES: list[Exercise] = [
                "to the gradient, which is then multiplied by lr: the factor is (1 - lr * weight_decay)."),
         ], doc="rho_{t+1} = (1 - lr*wd)**2 * rho_t + lr**2 * G2_t / rho_t from rho_0 = sq_norm0; return the arrays "
                "(rho_0..rho_T, lr / rho_0..lr / rho_T)."),
+    _ex("ulp", "precision", "The gap between neighbouring numbers of a format", ulp, _ulp_cases, [
+        _v("epsilon times |x|", _ulp_eps_times_x, "The gap is constant within a binade [2^e, 2^(e+1)): use "
+           "2^(floor(log2|x|) - p), a power of two, not 2^-p * |x|."),
+        _v("machine epsilon, whatever x", lambda x, fmt: np.full(np.shape(x), 2.0 ** -_FMT[fmt][0]),
+           "Epsilon is the gap at 1 only; the gap grows with |x|: 2^(floor(log2|x|) - p)."),
+        _v("no subnormal floor", _ulp_no_subnormals, "Below 2^e_min the numbers are subnormal and evenly spaced: "
+           "the exponent never goes below e_min (and at 0 the gap is 2^(e_min - p))."),
+        _v("half an ulp", lambda x, fmt: ulp(x, fmt) / 2, "Half an ulp is the largest rounding error; the gap "
+           "between neighbours is a whole ulp, 2^(floor(log2|x|) - p)."),
+    ], doc="2^(max(floor(log2|x|), e_min) - p) elementwise, with (p, e_min) = (23, -126) for float32, (10, -14) for "
+           "float16, (7, -126) for bfloat16; at x = 0, 2^(e_min - p). Return a float64 array."),
+    _ex("loss_scale_sequence", "precision", "Dynamic loss scaling, step by step", loss_scale_sequence, _ls_cases, [
+        _v("the step applied on overflow", _ls_variant(skip=False), "A step with an inf or NaN gradient is skipped: "
+           "the weights must not move (applied = 0), only the scale changes."),
+        _v("the counter not reset on overflow", _ls_variant(reset=False), "An overflow resets the count of good "
+           "steps to 0: growth needs growth_interval finite steps in a row after it."),
+        _v("skipped steps counted as good ones", _ls_variant(reset=False, count_skipped=True),
+           "Only finite steps count towards growth_interval, and an overflow resets the count to 0."),
+        _v("growth one step late", _ls_variant(late=1), "The scale grows right after the growth_interval-th "
+           "finite step (the next step already uses the larger scale), not after growth_interval + 1."),
+    ], doc="Return (scales, applied): the scale each step's loss is multiplied by, and 1/0 integers for applied/"
+           "skipped. Overflow: skip, scale *= backoff_factor, counter = 0. Finite: apply, counter += 1; at "
+           "growth_interval, scale *= growth_factor and counter = 0."),
 ]

@@ -741,6 +741,46 @@ def _initialisation() -> list[Question]:
     ]
 
 
+def _precision() -> list[Question]:
+    from ..precision import loss_scale_sequence, ulp
+
+    flags = [False, False, True, False, False, False]
+    seq = loss_scale_sequence(flags, init_scale=1024.0, growth_interval=2)[0]
+    last_scale = float(seq[-1])
+    return [
+        _num("pr-eps", "What is the gap between 1 and the next larger bfloat16 number?", float(ulp(1.0, "bfloat16")),
+             1e-12, "Right: 2^-7, bfloat16's machine epsilon (7 stored mantissa bits).",
+             "bfloat16 stores 7 mantissa bits: the gap at 1 is 2^-7."),
+        _num("pr-lost", "A weight w = 8 is stored in bfloat16. Below what update size |delta| is w + delta rounded "
+             "back to w (half an ulp at 8)?", float(ulp(8.0, "bfloat16")) / 2, 1e-12,
+             "Right: ulp(8) = 2^(3-7) = 1/16, and half of it is 1/32.",
+             "ulp(8) = 2^(floor(log2 8) - 7) = 2^-4; updates below half of it are lost."),
+        _mc("pr-adam", "torch.optim.Adam on a float16 parameter with gradient 1e-4 takes an infinite first step. Why?",
+            ("(1 - beta2) g^2 = 1e-11 and eps = 1e-8 both round to 0 in float16, so it divides by zero", True,
+             "Right: both are below float16's smallest subnormal, about 6e-8."),
+            ("The gradient 1e-4 overflows float16", False, "float16 reaches 65504; 1e-4 is representable."),
+            ("Adam's bias correction is undefined at t = 1", False, "1 - beta^1 is not 0."),
+            ("The learning rate 1e-3 is not representable in float16", False,
+             "It is rounded (to about 0.000977), not lost.")),
+        _num("pr-scale", "GradScaler with init_scale=1024, growth_interval=2 (factors 2 and 0.5) sees the overflow "
+             "flags no, no, yes, no, no, no. What scale does the sixth step's loss use?", last_scale, 1e-9,
+             f"Right: the scales are {', '.join(str(int(v)) for v in seq)}.",
+             "Grow after every 2 finite steps in a row, halve (and reset the count) at the overflow."),
+        _mc("pr-policy", "With Keras's mixed_float16 policy, in which dtype are a Dense layer's kernel variables stored?",
+            ("float32", True, "Right: the policy computes in float16 and keeps variables in float32."),
+            ("float16", False, "That is the compute dtype; variables stay float32."),
+            ("bfloat16", False, "That would be mixed_bfloat16's compute dtype, and variables are float32 there too."),
+            ("float64", False, "No.")),
+        _mc("pr-master", "A bfloat16 run converted with model.bfloat16() plateaus above the float32 run, while "
+            "torch.autocast(dtype=torch.bfloat16) matches float32. What is the main reason?",
+            ("Stored in bfloat16, weights lose every update smaller than half an ulp; autocast keeps float32 "
+             "master weights", True, "Right: the error is in storing the weights, not in computing."),
+            ("bfloat16 matrix products are inaccurate", False, "Autocast computes them in bfloat16 too."),
+            ("bfloat16 gradients underflow", False, "bfloat16 has float32's range."),
+            ("autocast uses a loss scaler", False, "No scaler is needed, or used, with bfloat16.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -763,4 +803,5 @@ BANKS: dict[str, list[Question]] = {
     "stability": _stability(),
     "tuning": _tuning(),
     "initialisation": _initialisation(),
+    "precision": _precision(),
 }
