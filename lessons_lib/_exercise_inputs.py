@@ -7,8 +7,9 @@ import numpy as np
 
 
 def quartic(x):
-    """sum(x**4) + x[0] * x[-1]"""
-    return float(np.sum(x**4) + x[0] * x[-1])
+    """sum(x**4) + (first entry) * (last entry), for a vector or a matrix"""
+    x = np.asarray(x)
+    return float(np.sum(x**4) + x.flat[0] * x.flat[-1])
 
 
 def rosen(x):

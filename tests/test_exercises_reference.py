@@ -92,7 +92,7 @@ def test_adam_steps_match_adam_and_adamw(eid: str) -> None:
     for (theta, g, m, v, t), kw in _cases(eid):
         lr, b1, b2, eps = kw.get("lr", 1e-3), kw.get("beta1", 0.9), kw.get("beta2", 0.999), kw.get("eps", 1e-8)
         if eid == "adamw_step":
-            opt = O.AdamW(lr=lr, betas=(b1, b2), eps=eps, weight_decay=kw["weight_decay"])
+            opt = O.AdamW(lr=lr, betas=(b1, b2), eps=eps, weight_decay=kw.get("weight_decay", 1e-2))
         else:
             opt = O.Adam(lr=lr, betas=(b1, b2), eps=eps)
         new, state = opt.update(theta, g, O.AdamState(step=t - 1, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=None))

@@ -32,7 +32,8 @@ def _gd_cases(rng):
     return [((np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1), {}),
             ((np.array([0.0, 3.0, -1.0]), np.array([1.0, -1.0, 2.0]), 0.25), {})] + [
         ((_vec(rng, 5), _vec(rng, 5), float(rng.uniform(0.01, 1))), {}) for _ in range(4)] + [
-        ((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), 0.5), {})]
+        ((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), 0.5), {}),
+        ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), 1), {})]  # a matrix and an integer rate
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -46,7 +47,9 @@ def numerical_gradient(f, x, h=1e-6):
 
 def _numgrad_cases(rng):
     return [((_quartic, np.array([1.0, 2.0])), {"h": 1e-3}), ((_rosen, np.array([-0.5, 0.8])), {"h": 1e-4})] + [
-        ((_quartic, _vec(rng, 3)), {"h": 1e-3}) for _ in range(3)] + [((_rosen, _vec(rng, 2)), {"h": 1e-2})]
+        ((_quartic, _vec(rng, 3)), {"h": 1e-3}) for _ in range(3)] + [((_rosen, _vec(rng, 2)), {"h": 1e-2}),
+        ((_quartic, rng.standard_normal((2, 2))), {"h": 1e-3}),  # x may be a matrix: every entry is a coordinate
+        ((_quartic, np.array([0.5, -1.0, 2.0])), {})]
 
 
 def _forward_diff(f, x, h=1e-6):
@@ -183,7 +186,8 @@ def _ada_cases(rng):
             ((_vec(rng), _vec(rng), np.abs(_vec(rng)), 0.5), {"eps": 1e-3}),
             ((_vec(rng), _vec(rng, scale=1e-4), np.zeros(4), 1.0), {"eps": 1e-7}),
             ((_vec(rng), _vec(rng), np.abs(_vec(rng, scale=3)), 0.05), {}),
-            ((_vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), np.ones(4, np.float32), 0.1), {})]
+            ((_vec(rng, dtype=np.float32), _vec(rng, dtype=np.float32), np.ones(4, np.float32), 0.1), {}),
+            ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), np.abs(rng.standard_normal((2, 3))), 1), {})]
 
 
 def _ada_inside(theta, grad, s, lr, eps=1e-10):
@@ -250,6 +254,8 @@ def _adam_cases(rng, extra=None):
     cases.append(((_vec(rng, 3), _vec(rng, 3, 1e-6), np.zeros(3), np.zeros(3), 1), {"lr": 1.0, **extra}))
     cases.append(((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), np.zeros(3, np.float32),
                    np.zeros(3, np.float32), 3), {"lr": 0.01, **extra}))
+    if "weight_decay" in extra:  # and once with the default weight decay
+        cases.append(((_vec(rng, 3), _vec(rng, 3), _vec(rng, 3, 0.1), np.abs(_vec(rng, 3, 0.1)), 4), {"lr": 0.05}))
     return cases
 
 
@@ -321,7 +327,8 @@ def exponential_decay(lr0, decay_rate, decay_steps, k, staircase=False):
 def _exp_cases(rng):
     return [((0.1, 0.5, 10, 5), {}), ((0.1, 0.5, 10, 5), {"staircase": True}), ((1.0, 0.9, 3, 7), {}),
             ((1.0, 0.9, 3, 7), {"staircase": True}), ((0.2, 0.1, 100, 250), {"staircase": True}),
-            ((0.2, 0.1, 100, 0), {}), ((0.3, 0.96, 1, 20), {})]
+            ((0.2, 0.1, 100, 0), {}), ((0.3, 0.96, 1, 20), {}),
+            ((0.1, 0.5, 10, 7), {"staircase": True})]  # 7 / 10 = 0.7: floor 0, not round 1
 
 
 def inverse_time_decay(lr0, decay_rate, decay_steps, k, staircase=False):
@@ -347,7 +354,8 @@ def warmup_cosine(peak_lr, warmup_steps, total_steps, k):
 
 def _wc_cases(rng):
     return [((1.0, 10, 100, 5), {}), ((1.0, 10, 100, 10), {}), ((1.0, 10, 100, 55), {}), ((0.5, 4, 20, 0), {}),
-            ((0.5, 4, 20, 3), {}), ((0.5, 4, 20, 19), {}), ((0.3, 100, 1000, 600), {})]
+            ((0.5, 4, 20, 3), {}), ((0.5, 4, 20, 19), {}), ((0.3, 100, 1000, 600), {}),
+            ((1.0, 10, 100, 100), {}), ((1.0, 10, 100, 130), {})]  # past total_steps: held at 0
 
 
 def triangular_clr(base_lr, max_lr, step_size, k):
@@ -376,7 +384,8 @@ def final_cos(start, end, frac):
 
 def _oc_cases(rng):
     return [((1.0, 10, 0), {}), ((1.0, 10, 2), {}), ((1.0, 10, 5), {}), ((1.0, 10, 9), {}),
-            ((0.1, 100, 29), {}), ((0.1, 100, 50), {"pct_start": 0.25}), ((0.1, 100, 99), {"div_factor": 10.0})]
+            ((0.1, 100, 29), {}), ((0.1, 100, 50), {"pct_start": 0.25}), ((0.1, 100, 99), {"div_factor": 10.0}),
+            ((1.0, 15, 3), {}), ((1.0, 15, 8), {})]  # pct_start * total_steps = 4.5, not an integer
 
 
 def plateau_decision(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
@@ -393,7 +402,8 @@ def plateau_decision(lr, metric, best, num_bad, patience, factor=0.1, threshold=
 def _plateau_cases(rng):
     return [((0.1, 0.5, 1.0, 0, 2), {}), ((0.1, 1.0, 1.0, 2, 2), {}), ((0.1, 1.0, 1.0, 1, 2), {}),
             ((0.1, 0.99995, 1.0, 2, 2), {}), ((0.1, 0.9, 1.0, 5, 2), {}), ((0.01, 2.0, 1.0, 0, 0), {"factor": 0.5}),
-            ((0.1, 1.0, 1.0, 3, 3), {"threshold": 1e-2}), ((0.1, 9.9995, 10.0, 2, 2), {})]
+            ((0.1, 1.0, 1.0, 3, 3), {"threshold": 1e-2}), ((0.1, 9.9995, 10.0, 2, 2), {}),
+            ((0.1, 1.5, 2.0, 2, 2), {"threshold": 0.25})]  # exactly at the threshold: no improvement, a cut
 
 
 def _plateau_abs(lr, metric, best, num_bad, patience, factor=0.1, threshold=1e-4):
