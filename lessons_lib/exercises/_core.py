@@ -342,6 +342,7 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
     passed, printed = 0, ""
     first_failure = ""
     wrong: list[tuple] = []
+    right: list[tuple] = []
     for i, (args, kwargs) in enumerate(cases):
         label = "public case" if i < ex.public else "hidden case"
         want = _as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
@@ -388,6 +389,7 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
         rtol = max(ex.rtol, 1e-5) if np.dtype(np.float32) in dtypes_in else ex.rtol
         if _close(got, want, rtol, ex.atol):
             passed += 1
+            right.append((args, kwargs, got, want, label, rtol))
             continue
         wrong.append((args, kwargs, got, want, label, rtol))
     score = passed / len(cases)
@@ -395,28 +397,56 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
         return Result(ex.id, True, 1.0, "passed", f"All {len(cases)} cases pass ({ex.public} public, "
                       f"{len(cases) - ex.public} hidden).", printed)
     if not first_failure:
-        first_failure = _explain(ex, wrong)
+        first_failure = _explain(ex, wrong, right)
     return Result(ex.id, False, score, "failed", f"{passed} of {len(cases)} cases pass.\n{first_failure}", printed)
 
 
-def _explain(ex: Exercise, wrong: list[tuple]) -> str:
-    """Name the known mistake that reproduces *every* wrong output, else show the first mismatch in detail."""
-    for v in ex.variants:
-        matches = True
-        for args, kwargs, got, want, label, rtol in wrong:
-            try:
-                alt = _as_arrays(v.fn(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-            except Exception:  # noqa: BLE001 - a variant that cannot run on this case does not match
-                matches = False
-                break
-            if not (_close(got, alt, rtol, ex.atol) and not _close(alt, want, rtol, ex.atol)):
-                matches = False
-                break
-        if matches:
-            return f"Looks like: {v.name}. {v.message}"
+def _variant_reproduces(ex: Exercise, v: Variant, wrong: list[tuple], right: list[tuple]) -> bool:
+    """Whether the known mistake ``v`` gives the learner's outputs on every case: the wrong ones and the right ones."""
+    for args, kwargs, got, want, _, rtol in wrong + right:
+        try:
+            alt = _as_arrays(v.fn(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+        except Exception:  # noqa: BLE001 - a variant that cannot run on this case does not match
+            return False
+        if len(alt) != len(got) or any(a.shape != g.shape for a, g in zip(alt, got)) or \
+                not _close(got, alt, rtol, ex.atol):
+            return False
+    return True
+
+
+def _where_it_breaks(ex: Exercise, wrong: list[tuple], right: list[tuple]) -> str:
+    """The input classes (``classes.CLASSES``) that separate the failing cases from the passing ones, as a sentence."""
+    from .classes import CLASSES, case_classes
+
+    classes = CLASSES.get(ex.id)
+    if not classes or not right:
+        return ""
+    label = lambda case: set(case_classes(ex.reference, classes, case[0], case[1]))  # noqa: E731
+    bad, good = [label(c) for c in wrong], [label(c) for c in right]
+    in_all_bad = [n for n in classes if all(n in b for b in bad)]
+    exact = [n for n in in_all_bad if not any(n in g for g in good)]
+    if exact:
+        return (f"Where it goes wrong: it is right on the {len(right)} other case(s) but wrong on every case with "
+                f"{' and '.join(exact[:2])}. Check what your code does there.\n")
+    never_bad = [n for n in classes if any(n in g for g in good) and not any(n in b for b in bad)]
+    if in_all_bad:
+        return (f"Where it goes wrong: every failing case has {in_all_bad[0]}"
+                + (f", and it is right on every case with {never_bad[0]}" if never_bad else "") + ".\n")
+    return ""
+
+
+def _explain(ex: Exercise, wrong: list[tuple], right: list[tuple] | None = None) -> str:
+    """Name the known mistake when it is the *only* one that reproduces the learner's outputs on every case; else say
+    which kinds of input break the function (see :mod:`classes`) and show the first mismatch in detail."""
+    right = right or []
+    consistent = [v for v in ex.variants if _variant_reproduces(ex, v, wrong, right)]
+    if len(consistent) == 1:
+        v = consistent[0]
+        return f"Looks like: {v.name}. {v.message}"
+    hint = _where_it_breaks(ex, wrong, right)
     args, kwargs, got, want, label, rtol = wrong[0]
     if len(got) != len(want) or any(g.shape != w.shape for g, w in zip(got, want)):
-        return (f"On a {label} ({_describe(args, kwargs)}) the shapes differ: expected "
+        return hint + (f"On a {label} ({_describe(args, kwargs)}) the shapes differ: expected "
                 f"{[w.shape for w in want]}, got {[g.shape for g in got]}.")
     worst, where, which = 0.0, (), 0
     for j, (g, w) in enumerate(zip(got, want)):
@@ -426,6 +456,6 @@ def _explain(ex: Exercise, wrong: list[tuple]) -> str:
             worst, where, which = float(err.max()), np.unravel_index(int(np.argmax(err)), err.shape), j
     name = f"output {which + 1}" if len(want) > 1 else "the output"
     g, w = got[which], want[which]
-    return (f"On a {label} ({_describe(args, kwargs)}):\n  expected {name} = "
+    return hint + (f"On a {label} ({_describe(args, kwargs)}):\n  expected {name} = "
             f"{np.array2string(w, precision=6, threshold=8)}\n  got               "
             f"{np.array2string(g, precision=6, threshold=8)}\n  largest error {worst:.3g} at index {tuple(int(i) for i in where)}.")

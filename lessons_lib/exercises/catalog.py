@@ -33,7 +33,8 @@ def _gd_cases(rng):
             ((np.array([0.0, 3.0, -1.0]), np.array([1.0, -1.0, 2.0]), 0.25), {})] + [
         ((_vec(rng, 5), _vec(rng, 5), float(rng.uniform(0.01, 1))), {}) for _ in range(4)] + [
         ((_vec(rng, 3, dtype=np.float32), _vec(rng, 3, dtype=np.float32), 0.5), {}),
-        ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), 1), {})]  # a matrix and an integer rate
+        ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), 0.3), {}),  # theta may be a matrix
+        ((np.array([0.5, -1.5]), np.array([0.25, 0.5]), 2), {})]  # and the rate an integer
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -316,7 +317,8 @@ def step_decay(lr0, gamma, step_size, epoch):
 
 def _step_cases(rng):
     return [((0.1, 0.5, 10, 9), {}), ((0.1, 0.5, 10, 10), {}), ((0.1, 0.5, 10, 25), {}),
-            ((1.0, 0.1, 3, 2), {}), ((1.0, 0.1, 3, 3), {}), ((0.5, 0.7, 4, 0), {}), ((0.3, 0.9, 2, 11), {})]
+            ((1.0, 0.1, 3, 2), {}), ((1.0, 0.1, 3, 3), {}), ((0.5, 0.7, 4, 0), {}), ((0.3, 0.9, 2, 11), {}),
+            ((0.1, 0.5, 10, 6), {})]  # 6 / 10: round() says 1, one epoch early says 0, floor says 0
 
 
 def exponential_decay(lr0, decay_rate, decay_steps, k, staircase=False):
