@@ -15,3 +15,20 @@ def quartic(x):
 def rosen(x):
     """Rosenbrock's function of the first two coordinates."""
     return float((1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2)
+
+
+def bowl_grad(x):
+    """Gradient of 0.5 * (10 x_0^2 + x_1^2 + ... + x_n^2): a steep first coordinate, shallow others."""
+    x = np.asarray(x, dtype=float)
+    scales = np.ones_like(x)
+    scales.flat[0] = 10.0
+    return scales * x
+
+
+def rosen_grad(x):
+    """Gradient of Rosenbrock's function of the first two coordinates (zero for the others)."""
+    x = np.asarray(x, dtype=float)
+    g = np.zeros_like(x)
+    g[0] = -2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2)
+    g[1] = 200 * (x[1] - x[0] ** 2)
+    return g

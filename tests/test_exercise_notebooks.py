@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons_lib.exercises import EXERCISES, Result
+from lessons_lib.exercises import ANSWERS, EXERCISES, Result
 from lessons_lib.exercises import build
 from lessons_lib.quiz import BANKS
 
@@ -18,13 +18,19 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCES = build.sources(REPO)  # an error (not an empty list) if the repository layout is absent
 
 
-def run_cells(nb) -> list[Result]:
-    """Execute a notebook's code cells in-process (IPython magics dropped) and collect every check() result."""
-    results: list[Result] = []
+def run_cells(nb) -> list:
+    """Execute a notebook's code cells in-process (IPython magics dropped) and collect every check() and
+    check_answer() result, in order."""
+    results: list = []
     from lessons_lib import exercises
 
     def recording_check(exercise_id, fn, **kw):
         r = exercises.check(exercise_id, fn, **kw)
+        results.append(r)
+        return r
+
+    def recording_answer(exercise_id, value):
+        r = exercises.check_answer(exercise_id, value)
         results.append(r)
         return r
 
@@ -37,6 +43,8 @@ def run_cells(nb) -> list[Result]:
         code = cell.source
         exec(compile(code, "<exercise notebook>", "exec"), ns)
         ns["check"] = recording_check
+        if "check_answer" in ns:
+            ns["check_answer"] = recording_answer
     return results
 
 
@@ -64,6 +72,9 @@ def test_every_exercise_appears_in_exactly_one_notebook() -> None:
     for eid, ex in EXERCISES.items():
         homes = [stem for stem, t in text.items() if f'check("{eid}"' in t]
         assert homes == [ex.chapter], (eid, homes)
+    for aid, a in ANSWERS.items():
+        homes = [stem for stem, t in text.items() if f'check_answer("{aid}"' in t]
+        assert homes == [a.chapter], (aid, homes)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
@@ -74,11 +85,21 @@ def test_solution_version_passes_every_check(source: Path) -> None:
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_student_version_reports_not_implemented(source: Path) -> None:
+    """As handed out: implement exercises say "not implemented", debug ones fail with their planted bug named,
+    value-answered ones say "not answered"."""
     nb = build.build(source, "student")
     results = run_cells(nb)
     chapter_ids = [eid for eid, ex in EXERCISES.items() if ex.chapter == source.stem]
-    assert [r.exercise for r in results] == chapter_ids
-    assert all(r.status == "not implemented" and "Not implemented yet" in str(r) for r in results)
+    answer_ids = [aid for aid, a in ANSWERS.items() if a.chapter == source.stem]
+    assert [r.exercise for r in results if r.exercise in EXERCISES] == chapter_ids
+    assert sorted(r.exercise for r in results if r.exercise not in EXERCISES) == sorted(answer_ids)
+    for r in results:
+        if r.exercise in ANSWERS:
+            assert r.status == "not answered", str(r)
+        elif EXERCISES[r.exercise].kind == "debug":
+            assert r.status == "failed" and f"Looks like: {EXERCISES[r.exercise].variants[0].name}" in str(r), str(r)
+        else:
+            assert r.status == "not implemented" and "Not implemented yet" in str(r), str(r)
     for cell in nb.cells:
         assert "BEGIN SOLUTION" not in cell.source and "END SOLUTION" not in cell.source
         if cell.cell_type == "code":  # solution lines appear only inside the collapsed <details> blocks
@@ -110,8 +131,12 @@ def test_student_notebooks_collapse_each_solution_after_its_exercise() -> None:
     for source in SOURCES:
         nb = build.build(source, "student")
         details = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("<details>")]
+        with_solution = [src for kind, src, _ in build.parse_cells(source.read_text())
+                         if kind == "code" and build._has_solution(src)]
+        assert details and len(details) == len(with_solution)
+        assert all(nb.cells[i - 1].cell_type == "code" for i in details)
         stubs = [i for i, c in enumerate(nb.cells) if "raise NotImplementedError" in c.source]
-        assert details and [i + 1 for i in stubs] == details
+        assert set(i + 1 for i in stubs) <= set(details)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)

@@ -24,7 +24,7 @@ VARIANTS = [(eid, i) for eid, e in LEARNER.items() for i in range(len(e.variants
 
 
 def test_registry_lists_at_least_18_exercises_with_metadata() -> None:
-    items = list_exercises()
+    items = [i for i in list_exercises() if i["kind"] in ("implement", "debug")]
     assert len(items) >= 18
     for item in items:
         assert re.match(r"^[a-z_]+\(.*\)$", item["signature"]), item["signature"]

@@ -306,6 +306,12 @@ def test_precision_exercises_match_torch() -> None:
         _close(_ref("loss_scale_sequence")(flags, **kw), (np.array(scales), np.array(applied)), rtol=0)
 
 
+def test_gd_run_matches_the_library_minimize() -> None:
+    for (grad_fn, x0, lr, steps), _ in _cases("gd_run"):
+        traj = train.minimize(O.SGD(lr=lr), lambda x: 0.0, grad_fn, x0, steps=steps)
+        _close(_ref("gd_run")(grad_fn, x0, lr, steps), traj.xs, rtol=1e-12)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
     ranks, which tests/test_distributed.py checks DDP performs)."""
@@ -313,7 +319,7 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
-               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale",
+               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale", "gd_run",
                "effective_lr_history", "ulp", "loss_scale_sequence",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

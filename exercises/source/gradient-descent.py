@@ -1,7 +1,8 @@
 # %% [markdown]
 # # Exercises: Gradient descent
 #
-# Two building blocks of every experiment in the book: the update itself, and a numerical gradient to check a hand-written one.
+# The building blocks of every experiment in the book (the update itself, and a numerical gradient to check a
+# hand-written one), a loop with a bug to find, and three questions to answer before and after running an experiment.
 #
 # Write each function, run its cell, then run the check below it. The check runs your function on
 # public and hidden cases, tells you what is wrong and names the mistake when it is a common one. A collapsed
@@ -18,7 +19,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. One gradient-descent step
@@ -27,8 +28,8 @@ from lessons_lib.exercises import check
 #
 # $$\theta_t = \theta_{t-1} - \eta\, g_t .$$
 #
-# Return the new parameters as a new array; leave `theta` unchanged (write `theta - lr * grad`, not `theta -= ...`),
-# and keep its dtype (float32 in, float32 out).
+# `theta` may be a vector or a matrix. Return the new parameters as a new array; leave `theta` unchanged (write
+# `theta - lr * grad`, not `theta -= ...`), and keep its dtype (float32 in, float32 out).
 
 # %%
 def gd_step(theta, grad, lr):
@@ -47,7 +48,8 @@ check("gd_step", gd_step)
 #
 # $$\frac{\partial f}{\partial x_i}(x) \approx \frac{f(x + h\,e_i) - f(x - h\,e_i)}{2h} .$$
 #
-# Return an array shaped like `x`. The error is $O(h^2)$, against $O(h)$ for one-sided differences.
+# `x` may be a vector or a matrix (every entry is a coordinate). Return an array shaped like `x`. The error is
+# $O(h^2)$, against $O(h)$ for one-sided differences.
 
 # %%
 def numerical_gradient(f, x, h=1e-06):
@@ -63,6 +65,90 @@ def numerical_gradient(f, x, h=1e-06):
 
 # %%
 check("numerical_gradient", numerical_gradient)
+
+# %% [markdown]
+# ## 3. Debug: a gradient-descent loop
+#
+# The function below should return the whole trajectory of gradient descent, $x_0$ = `x0` and
+# $x_{t+1} = x_t - \eta\, \nabla f(x_t)$ for $t = 0, \dots,$ `steps` $- 1$, as an array of `steps + 1` rows. It
+# runs without error, and on its first step it is even right, but its trajectories are wrong. Find the bug, fix it,
+# and run the check. (Hint: print the gradient it uses at each step.)
+
+# %%
+def gd_run(grad_fn, x0, lr, steps):
+    """The iterates x_0 = x0, x_{t+1} = x_t - lr * grad_fn(x_t) for t < steps, as a (steps + 1, dim) array."""
+    x = np.array(x0, dtype=float)
+    # BEGIN FIX
+    path = [x]
+    for _ in range(steps):
+        x = x - lr * grad_fn(x)  # the gradient at the *current* point: it changes at every step
+        path.append(x)
+    # INSTEAD
+    g = grad_fn(x)
+    path = [x]
+    for _ in range(steps):
+        x = x - lr * g
+        path.append(x)
+    # END FIX
+    return np.array(path)
+
+# %%
+check("gd_run", gd_run)
+
+# %% [markdown]
+# ## 4. Derive: the largest stable learning rate
+#
+# Gradient descent minimises $f(x) = \tfrac12 (10\, x_1^2 + x_2^2)$. Work out, on paper, the largest learning rate
+# $\eta$ below which it converges from every starting point. (Write the update for each coordinate separately.)
+
+# %%
+# BEGIN ANSWER
+stable_rate = 2 / 10  # x1 <- (1 - 10 eta) x1 shrinks only while |1 - 10 eta| < 1
+# END ANSWER
+check_answer("gd_stable_rate", stable_rate)
+
+# %% [markdown]
+# ## 5. Predict, then run: just above the limit
+#
+# Now take $\eta = 0.21$ on the same function, from $x_0 = (-4, 3)$, for 60 steps. **Before running the experiment**,
+# predict: does the loss after 60 steps end above where it started (`"grows"`) or below (`"shrinks"`)? Record your
+# prediction, then run the cell after it.
+
+# %%
+# BEGIN ANSWER
+prediction = "grows"  # the steep coordinate is multiplied by 1 - 0.21 * 10 = -1.1 at every step
+# END ANSWER
+check_answer("gd_predict_above_limit", prediction)
+
+# %% no-grade
+from lessons_lib.exercises.answer_catalog import GD_PREDICT_RATE, gd_runs
+
+losses = gd_runs({"run": GD_PREDICT_RATE})["run"]
+print(f"loss at the start {losses[0]:.3g}, after 10 steps {losses[10]:.3g}, after 60 steps {losses[-1]:.3g}")
+
+# %% [markdown]
+# ## 6. Diagnose: which run is above the limit?
+#
+# The figure shows the loss of three runs of gradient descent on the same function, at three learning rates: a
+# tiny one, one just below $2/L$ and one just above. Which label is the run above $2/L$?
+
+# %% no-grade
+import matplotlib.pyplot as plt
+
+from lessons_lib.exercises.answer_catalog import GD_DIAGNOSE_RATES, gd_runs
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for label, curve in gd_runs(GD_DIAGNOSE_RATES).items():
+    ax.semilogy(curve, label=f"run {label}")
+ax.set(xlabel="step", ylabel="loss")
+ax.legend()
+plt.show()
+
+# %%
+# BEGIN ANSWER
+above_limit = "B"  # the only curve that ends higher than it started
+# END ANSWER
+check_answer("gd_diagnose_rate", above_limit)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -12,12 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from ._core import Exercise, NotImplementedYet, Result, Variant, check_function
+from .answer_catalog import ANSWER_EXERCISES as _ANSWERS
+from .answers import AnswerExercise, AnswerResult, check_answer
 from .catalog import EXERCISES as _ALL
 
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ex in _ALL}
-"""Every exercise by id, in the order of the book."""
+"""Every function exercise (kinds implement and debug) by id, in the order of the book."""
 
-__all__ = ["EXERCISES", "Exercise", "Result", "Variant", "NotImplementedYet", "check", "list_exercises"]
+ANSWERS: dict[str, AnswerExercise] = {ex.id: ex for ex in _ANSWERS}
+"""Every value-answered exercise (kinds derive, predict, diagnose) by id."""
+
+__all__ = ["EXERCISES", "ANSWERS", "Exercise", "AnswerExercise", "Result", "AnswerResult", "Variant",
+           "NotImplementedYet", "check", "check_answer", "list_exercises"]
 
 
 def check(exercise_id: str, fn: Any, seed: int = 20261122, timeout: float = 2.0) -> Result:
@@ -29,6 +35,9 @@ def check(exercise_id: str, fn: Any, seed: int = 20261122, timeout: float = 2.0)
 
 
 def list_exercises(chapter: str | None = None) -> list[dict[str, str]]:
-    """id, chapter, title, signature and docstring of every exercise (or of one chapter's)."""
-    return [{"id": e.id, "chapter": e.chapter, "title": e.title, "signature": e.signature, "doc": e.doc}
-            for e in EXERCISES.values() if chapter is None or e.chapter == chapter]
+    """id, chapter, kind, title, signature and docstring of every function exercise (or of one chapter's), then
+    id, chapter, kind and title of every value-answered one (signature and doc empty)."""
+    return [{"id": e.id, "chapter": e.chapter, "kind": e.kind, "title": e.title, "signature": e.signature,
+             "doc": e.doc} for e in EXERCISES.values() if chapter is None or e.chapter == chapter] + [
+        {"id": a.id, "chapter": a.chapter, "kind": a.kind, "title": a.title, "signature": "", "doc": ""}
+        for a in ANSWERS.values() if chapter is None or a.chapter == chapter]

@@ -74,6 +74,7 @@ class Exercise:
     atol: float = 1e-12
     public: int = 2
     iterable: bool = False  # the learner may return a generator/iterator (it is consumed under the time limit)
+    kind: str = "implement"  # or "debug": the notebook starts from code with a planted bug (a catalogued variant)
 
     def check(self, fn: Any, seed: int = 20261122, timeout: float = 2.0) -> "Result":
         """Grade the learner's ``fn`` for this exercise (see :func:`check_function`); never raises."""

@@ -8,6 +8,15 @@ A source (``exercises/source/<chapter>.py``) is a percent-format script: cells s
   self-study readers (it renders collapsed in Jupyter, Colab and the HTML book);
 * the **solution** notebook keeps the code (used by the tests to prove every check passes).
 
+Two more markers serve the other kinds of exercise:
+
+* ``# BEGIN ANSWER`` / ``# END ANSWER`` around assignments ``name = value`` (derive, predict and diagnose
+  exercises, answered with ``check_answer``): the student version assigns ``None`` instead, so the notebook still
+  runs top to bottom and the check says "not answered yet";
+* ``# BEGIN FIX`` / ``# INSTEAD`` / ``# END FIX`` (debug exercises): the code between ``BEGIN FIX`` and ``INSTEAD``
+  is the corrected one, kept in the solution; the student version gets the code between ``INSTEAD`` and ``END FIX``,
+  the one with the planted bug, to find and fix.
+
 Usage::
 
     python -m lessons_lib.exercises.build                 # write exercises/*.ipynb (student versions, with solutions collapsed)
@@ -31,6 +40,20 @@ import nbformat
 SOURCE_DIR = Path("exercises") / "source"
 OUT_DIR = Path("exercises")
 _BLOCK = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\n(?P<body>.*?)^[ \t]*# END SOLUTION\n?", re.M | re.S)
+_ANSWER = re.compile(r"^(?P<indent>[ \t]*)# BEGIN ANSWER\n(?P<body>.*?)^[ \t]*# END ANSWER\n?", re.M | re.S)
+_FIX = re.compile(r"^[ \t]*# BEGIN FIX\n(?P<fixed>.*?)^[ \t]*# INSTEAD\n(?P<buggy>.*?)^[ \t]*# END FIX\n?", re.M | re.S)
+_ASSIGN = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)")
+
+
+def _unanswered(body: str) -> str:
+    lines = [f"{m['indent']}{m['name']} = None  # your answer" for m in map(_ASSIGN.match, body.splitlines()) if m]
+    if not lines:
+        raise ValueError(f"a # BEGIN ANSWER block must assign the answer (name = value), got:\n{body}")
+    return "\n".join(lines) + "\n"
+
+
+def _has_solution(code: str) -> bool:
+    return any(p.search(code) for p in (_BLOCK, _ANSWER, _FIX))
 
 
 def parse_cells(text: str) -> list[tuple[str, str, list[str]]]:
@@ -48,13 +71,18 @@ def parse_cells(text: str) -> list[tuple[str, str, list[str]]]:
 
 
 def student_code(code: str) -> str:
-    """Replace every solution block by a NotImplementedError stub at the block's indentation."""
-    return _BLOCK.sub(lambda m: f'{m["indent"]}raise NotImplementedError("your code here")\n', code).rstrip("\n")
+    """Replace every solution block by a NotImplementedError stub at the block's indentation, every answer block by
+    ``name = None`` assignments, and every fix block by its buggy version."""
+    code = _BLOCK.sub(lambda m: f'{m["indent"]}raise NotImplementedError("your code here")\n', code)
+    code = _ANSWER.sub(lambda m: _unanswered(m["body"]), code)
+    return _FIX.sub(lambda m: m["buggy"], code).rstrip("\n")
 
 
 def solution_code(code: str) -> str:
-    """Keep the solution, drop the markers."""
-    return _BLOCK.sub(lambda m: m["body"], code).rstrip("\n")
+    """Keep the solution (and the fixed code), drop the markers."""
+    code = _BLOCK.sub(lambda m: m["body"], code)
+    code = _ANSWER.sub(lambda m: m["body"], code)
+    return _FIX.sub(lambda m: m["fixed"], code).rstrip("\n")
 
 
 def _notebook(cells: list) -> nbformat.NotebookNode:
@@ -73,7 +101,7 @@ def build(source: Path, version: str = "student", solutions: bool = True) -> nbf
         if kind == "markdown":
             cells.append(nbformat.v4.new_markdown_cell(src))
             continue
-        has_solution = bool(_BLOCK.search(src))
+        has_solution = _has_solution(src)
         code = solution_code(src) if version == "solution" else student_code(src)
         cell = nbformat.v4.new_code_cell(code)
         if tags:

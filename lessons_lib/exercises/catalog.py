@@ -14,7 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ._core import Exercise, Variant
-from .._exercise_inputs import quartic as _quartic, rosen as _rosen
+from .._exercise_inputs import bowl_grad as _bowl_grad, quartic as _quartic, rosen as _rosen, \
+    rosen_grad as _rosen_grad
 
 Case = tuple[tuple, dict]
 
@@ -36,6 +37,39 @@ def _gd_cases(rng):
         ((rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), 0.3), {}),  # theta may be a matrix
         ((np.array([0.5, -1.5]), np.array([0.25, 0.5]), 2), {})]  # and the rate an integer
 
+
+def gd_run(grad_fn, x0, lr, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x = x - lr * grad_fn(x)
+        path.append(x)
+    return np.array(path)
+
+
+def _gd_run_frozen_gradient(grad_fn, x0, lr, steps):  # the planted bug: the gradient of the start, every step
+    x = np.array(x0, dtype=float)
+    g = grad_fn(x)
+    path = [x]
+    for _ in range(steps):
+        x = x - lr * g
+        path.append(x)
+    return np.array(path)
+
+
+def _gd_run_no_start(grad_fn, x0, lr, steps):
+    return gd_run(grad_fn, x0, lr, steps)[1:]
+
+
+def _gd_run_one_more(grad_fn, x0, lr, steps):
+    return gd_run(grad_fn, x0, lr, steps + 1)
+
+
+def _gd_run_cases(rng):
+    return [((_bowl_grad, np.array([1.0, 1.0]), 0.05, 5), {}), ((_rosen_grad, np.array([-1.0, 1.0]), 1e-3, 4), {}),
+            ((_bowl_grad, _vec(rng, 3), 0.15, 10), {}), ((_bowl_grad, _vec(rng, 2), 0.19, 30), {}),
+            ((_rosen_grad, np.array([0.5, 0.5, 2.0]), 2e-3, 8), {}), ((_bowl_grad, np.array([2.0, -1.0]), 0.1, 0), {}),
+            ((_bowl_grad, [3, 4], 0.01, 3), {})]  # a list of integers as the start
 
 def numerical_gradient(f, x, h=1e-6):
     g = np.zeros_like(x, dtype=float)
@@ -916,6 +950,14 @@ EXERCISES: list[Exercise] = [
                "Use (f(x + h e_i) - f(x - h e_i)) / (2h); one-sided differences have an O(h) error."),
             _v("dividing by h instead of 2h", _no_two, "The two evaluations are 2h apart: divide by 2h."),
         ], rtol=1e-9, doc="Central differences (f(x + h e_i) - f(x - h e_i)) / (2h) for every coordinate i."),
+    _ex("gd_run", "gradient-descent", "Debug: a gradient-descent loop", gd_run, _gd_run_cases, [
+        _v("the gradient of the starting point at every step", _gd_run_frozen_gradient,
+           "The planted bug is still there: the gradient is computed once, before the loop. Evaluate grad_fn at the "
+           "current x inside the loop."),
+        _v("the starting point left out", _gd_run_no_start, "Return steps + 1 rows: x0 first, then every iterate."),
+        _v("one step too many", _gd_run_one_more, "Take exactly `steps` updates."),
+    ], kind="debug", doc="The iterates x_0 = x0, x_{t+1} = x_t - lr * grad_fn(x_t) for t < steps, as a (steps + 1, "
+                         "dim) array."),
     _ex("minibatches", "sgd", "A mini-batch iterator", minibatches, _mb_cases, iterable=True, variants=[
         _v("the last, smaller batch dropped", _mb_drop_last,
            "Keep the final partial batch so every example is used once per epoch."),

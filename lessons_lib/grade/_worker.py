@@ -60,6 +60,8 @@ def _stubs(answers, inputs_source):
                 answer if type(answer) in (int, float) else str(answer)[:200]
 
     quiz.record_answer = record_answer
+    ex.check_answer = lambda exercise_id, value: (  # graded outside; None is "not answered yet"
+        None if value is None else record_answer("answer", exercise_id, value))
     inputs = types.ModuleType("lessons_lib._exercise_inputs")
     exec(compile(inputs_source, "<lessons_lib._exercise_inputs>", "exec"), inputs.__dict__)
     pkg.exercises, pkg.quiz, pkg._exercise_inputs = ex, quiz, inputs

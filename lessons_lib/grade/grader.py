@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from ..exercises import EXERCISES
+from ..exercises import ANSWERS, EXERCISES
+from ..exercises.answers import is_right
 from ..exercises._core import NotImplementedYet, _Timeout, check_function
 from ..quiz import BANKS, is_correct
 from . import sandbox as sb
@@ -66,15 +67,21 @@ class SubmissionReport:
 
 
 def chapter_items(chapter: str) -> tuple[list[str], list[str]]:
-    """The fixed list a chapter is scored on: its exercise ids and its quiz keys ``chapter/question``."""
+    """The fixed list a chapter is scored on: its exercise ids (function exercises, then value-answered ones) and its
+    quiz keys ``chapter/question``."""
     if chapter not in BANKS:
         raise ValueError(f"unknown chapter {chapter!r}; chapters: {', '.join(sorted(BANKS))}")
-    return ([eid for eid, ex in EXERCISES.items() if ex.chapter == chapter],
+    return ([eid for eid, ex in EXERCISES.items() if ex.chapter == chapter] +
+            [aid for aid, a in ANSWERS.items() if a.chapter == chapter],
             [f"{chapter}/{q['id']}" for q in BANKS[chapter]])
 
 
+NO_GRADE_TAG = "no-grade"
+
+
 def read_code_cells(path: Path, max_mb: float = MAX_NOTEBOOK_MB, max_cells: int = MAX_CELLS) -> list[str]:
-    """The code cells' sources of a notebook, refusing (ValueError) before parsing what is too large."""
+    """The code cells' sources of a notebook, refusing (ValueError) before parsing what is too large. Cells tagged
+    ``no-grade`` (the exercise notebooks' figures, which use the library the sandbox does not have) are left out."""
     limit = int(max_mb * 2**20)
     if not stat.S_ISREG(os.stat(path).st_mode):  # not a FIFO or a device, which could block or never end
         raise ValueError("not a regular file")
@@ -94,6 +101,10 @@ def read_code_cells(path: Path, max_mb: float = MAX_NOTEBOOK_MB, max_cells: int 
     for cell in cells:
         if type(cell) is not dict or cell.get("cell_type") != "code":
             continue
+        meta = cell.get("metadata")
+        tags = meta.get("tags") if type(meta) is dict else None
+        if type(tags) is list and NO_GRADE_TAG in tags:  # an illustration that needs the library (a figure):
+            continue  # skipping it can only cost the submission itself
         src = cell.get("source", "")
         if type(src) is list and all(type(s) is str for s in src):
             src = "".join(src)
@@ -287,6 +298,8 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
             return report
         report.notes += errors
         for eid in exercise_ids:
+            if eid in ANSWERS:  # value-answered: scored below from the recorded answers
+                continue
             remote = _Remote(box, _function_name(eid))
             result = check_function(EXERCISES[eid], remote, seed=seed, timeout=limits.call_timeout, trusted=True)
             report.exercises[eid], report.feedback[eid] = result.score, result.feedback
@@ -301,8 +314,14 @@ def grade_submission(path: str | Path, chapter: str, timeout: float = 120.0, mem
                 box.fail(f"the submission broke the grader's protocol: {exc}")
                 answers = None
             if answers is not None:
+                for aid in (e for e in exercise_ids if e in ANSWERS):
+                    given = answers.get(f"answer/{aid}")
+                    report.exercises[aid] = float(is_right(ANSWERS[aid], given))
+                    report.feedback[aid] = ("not answered" if given is None else
+                                            "right" if report.exercises[aid] else f"answered {str(given)[:40]!r}: wrong")
                 report.quiz = _grade_quiz(chapter, answers)
                 answered = sum(k in answers for k in quiz_keys)
+                answers = {k: v for k, v in answers.items() if not k.startswith("answer/")}
                 report.notes.append(f"quiz: {answered} of {len(quiz_keys)} questions answered (unanswered ones "
                                     "score 0)" + (f"; {len(answers) - answered} answers to other questions ignored"
                                                   if len(answers) > answered else ""))
