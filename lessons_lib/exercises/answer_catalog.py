@@ -61,4 +61,10 @@ def _gd() -> list[AnswerExercise]:
     ]
 
 
-ANSWER_EXERCISES: list[AnswerExercise] = [*_gd()]
+def _all() -> list[AnswerExercise]:
+    from . import answers_parts_1_2, answers_parts_3_4
+
+    return [*_gd(), *answers_parts_1_2.exercises(), *answers_parts_3_4.exercises()]
+
+
+ANSWER_EXERCISES: list[AnswerExercise] = _all()
