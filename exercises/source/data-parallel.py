@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Accumulating micro-batch gradients
@@ -52,6 +52,37 @@ def allreduce_mean(rank_grads):
 
 # %%
 check("allreduce_mean", allreduce_mean)
+
+# %% [markdown]
+# ## 3. Derive: the learning rate for a larger global batch
+#
+# A model was tuned at learning rate 0.1 with batches of 256. You now train it on 8 GPUs, each with a batch of 32,
+# accumulating gradients over 4 micro-batches before every update. By the linear-scaling rule, what learning rate do
+# you use (after warmup)?
+
+# %%
+# BEGIN ANSWER
+scaled_lr = 0.1 * (8 * 32 * 4) / 256  # the global batch is 1024 examples, 4 times the base batch
+# END ANSWER
+check_answer("dp_scaled_lr", scaled_lr)
+
+# %% [markdown]
+# ## 4. Predict, then run: accumulating without dividing the loss
+#
+# A training loop accumulates gradients over 4 micro-batches, calling `loss.backward()` on each micro-batch's
+# *mean* loss, but forgets to divide that loss by 4. Compared with one big batch of the same examples, the
+# accumulated gradient is: `"the same"`, `"4 times larger"` or `"4 times smaller"`? Commit, then run the experiment.
+
+# %%
+# BEGIN ANSWER
+undivided = "4 times larger"  # each micro-batch's mean-loss gradient already estimates the full gradient
+# END ANSWER
+check_answer("dp_predict_undivided", undivided)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import DP_MICRO, dp_accumulation_ratio
+
+print(f"|sum of {DP_MICRO} micro-batch gradients| / |big-batch gradient| = {dp_accumulation_ratio():.4f}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. The scale of an initialisation
@@ -79,6 +79,36 @@ def effective_lr_history(sq_norm0, lr, weight_decay, unit_grad_sq_norms):
 
 # %%
 check("effective_lr_history", effective_lr_history)
+
+# %% [markdown]
+# ## 3. Derive: when a weight's norm doubles
+#
+# A weight matrix is followed by batch normalisation and trained with plain SGD at a fixed learning rate. During
+# training its norm doubles. By what factor has its effective learning rate changed?
+
+# %%
+# BEGIN ANSWER
+factor = 1 / 2**2  # eta / ||w||^2: twice the norm, a quarter of the rate
+# END ANSWER
+check_answer("init_norm_doubles", factor)
+
+# %% [markdown]
+# ## 4. Predict, then run: ReLU layers with gain 1
+#
+# A plain network of 20 ReLU layers of width 128 is initialised with $\sigma = 1/\sqrt{\text{fan\_in}}$ (gain 1,
+# no correction for ReLU). From the first layer to the last, the RMS of the activations: `"A"` shrinks by more than
+# 100 times, `"B"` stays within a factor 2, `"C"` grows by more than 100 times? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+signal = "A"  # each layer multiplies the RMS by about 1/sqrt(2): (1/sqrt(2))**19 is about 1/700
+# END ANSWER
+check_answer("init_predict_lecun_relu", signal)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import init_signal_ratio
+
+print(f"last / first layer RMS: gain 1 {init_signal_ratio(1.0):.1e}, He's gain sqrt(2) {init_signal_ratio(2 ** 0.5):.2f}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

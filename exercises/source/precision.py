@@ -19,7 +19,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. The gap between neighbouring numbers (one ulp)
@@ -76,6 +76,36 @@ def loss_scale_sequence(found_inf, init_scale=65536.0, growth_factor=2.0, backof
 
 # %%
 check("loss_scale_sequence", loss_scale_sequence)
+
+# %% [markdown]
+# ## 3. Derive: the gap after 1 in bfloat16
+#
+# bfloat16 stores 7 bits of mantissa after the leading 1. What is the distance between 1 and the next larger
+# bfloat16 number?
+
+# %%
+# BEGIN ANSWER
+gap = 2.0**-7  # numbers between 1 and 2 are 1 + k / 2**7
+# END ANSWER
+check_answer("prec_bf16_gap", gap)
+
+# %% [markdown]
+# ## 4. Predict, then run: a small update to a large float16 weight
+#
+# A weight stored in float16 has the value 256. The optimizer adds 0.1 to it. Is the stored weight afterwards
+# `"unchanged"` or `"changed"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+after_update = "unchanged"  # float16's gap at 256 is 0.25: 0.1 is less than half of it
+# END ANSWER
+check_answer("prec_predict_update", after_update)
+
+# %% no-grade
+import numpy as np
+
+w = np.float16(256.0)
+print("float16:", w + np.float16(0.1), "  float32:", np.float32(256.0) + np.float32(0.1))
 
 # %% [markdown]
 # ## Quiz (for a graded course)

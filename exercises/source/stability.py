@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Clipping by global norm
@@ -55,6 +55,37 @@ def clip_each_tensor(grads, max_norm):
 
 # %%
 check("clip_each_tensor", clip_each_tensor)
+
+# %% [markdown]
+# ## 3. Derive: where the sharpness settles
+#
+# Full-batch gradient descent trains a network with learning rate $\eta = 0.05$. The sharpness (the top eigenvalue of
+# the Hessian) rises during training and then stops rising. At what value does it settle?
+
+# %%
+# BEGIN ANSWER
+edge = 2 / 0.05  # the edge of stability, 2 / eta
+# END ANSWER
+check_answer("stab_edge", edge)
+
+# %% [markdown]
+# ## 4. Diagnose: which clipping keeps the direction?
+#
+# A gradient has two tensors, $(3, 4)$ and $(0, 12)$. It is clipped at 6.5 in three ways: by value, per tensor and
+# by global norm. The printout shows the three results under the labels A, B, C. Which label keeps the direction of
+# the whole update?
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import stab_clipped
+
+for label, clipped in stab_clipped().items():
+    print(label, {name: g.round(3).tolist() for name, g in clipped.items()})
+
+# %%
+# BEGIN ANSWER
+keeps_direction = "C"  # every entry halved: one factor for all tensors (global norm 13 -> 6.5)
+# END ANSWER
+check_answer("stab_diagnose_global", keeps_direction)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

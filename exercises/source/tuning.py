@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Sizing a random search
@@ -71,6 +71,35 @@ def median_prune(values, completed, n_startup_trials=5, n_warmup_steps=0):
 
 # %%
 check("median_prune", median_prune)
+
+# %% [markdown]
+# ## 3. Derive: moving along the valley
+#
+# On the chapter's task the best configuration found so far has momentum 0.9 and learning rate 0.1. You want to try
+# momentum 0.99. Keeping the effective rate $\eta / (1 - \beta)$ fixed, what learning rate do you try?
+
+# %%
+# BEGIN ANSWER
+new_lr = 0.1 * (1 - 0.99) / (1 - 0.9)  # 1 - momentum falls tenfold, so does the rate
+# END ANSWER
+check_answer("tune_momentum_rate", new_lr)
+
+# %% [markdown]
+# ## 4. Predict, then run: will 30 random trials find the best 5%?
+#
+# A random search runs 30 trials. Is the probability that at least one of them lands in the best 5% of the search
+# space `"above 75%"` or `"below 75%"`? Commit, then run a simulation of 20,000 such searches.
+
+# %%
+# BEGIN ANSWER
+hit = "above 75%"  # 1 - 0.95**30 = 0.785
+# END ANSWER
+check_answer("tune_predict_hit", hit)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import tune_simulated_hit_rate
+
+print(f"simulated: {tune_simulated_hit_rate():.3f} of 20,000 searches of 30 trials hit the best 5%")
 
 # %% [markdown]
 # ## Quiz (for a graded course)
