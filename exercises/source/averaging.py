@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. An exponential moving average of the weights
@@ -58,6 +58,35 @@ def schedule_free_sgd_step(y, z, x, grad, lr, t, beta=0.9):
 
 # %%
 check("schedule_free_sgd_step", schedule_free_sgd_step)
+
+# %% [markdown]
+# ## 3. Derive: how much an old iterate still counts
+#
+# An exponential moving average with decay 0.99 is updated after every step, $a \leftarrow 0.99\, a + 0.01\,
+# \theta$. What weight does it give, today, to the iterate from 100 steps ago?
+
+# %%
+# BEGIN ANSWER
+weight = 0.01 * 0.99**100  # weight 1 - decay when it arrived, times decay for each of the 100 later updates
+# END ANSWER
+check_answer("avg_ema_weight", weight)
+
+# %% [markdown]
+# ## 4. Predict, then run: the last iterate or its average?
+#
+# SGD at a constant rate 0.1 runs 2,000 noisy steps on a quadratic bowl. Which is closer to the minimum at the end:
+# `"last iterate"` or `"EMA"` (decay 0.99)? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+closer = "EMA"  # averaging cancels most of the noise cloud of a constant rate
+# END ANSWER
+check_answer("avg_predict_closer", closer)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import avg_distances
+
+print({name: round(d, 3) for name, d in avg_distances().items()})
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -19,7 +19,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. The linear-scaling rule with warmup
@@ -69,6 +69,37 @@ def lars_local_lr(w, g, trust_coefficient=1e-3, weight_decay=0.0):
 
 # %%
 check("lars_local_lr", lars_local_lr)
+
+# %% [markdown]
+# ## 3. Derive: one large step instead of two small ones
+#
+# On a 1-D quadratic with curvature $h = 2$, gradient descent with rate $\eta = 0.1$ multiplies the error by
+# $1 - \eta h$ per step. A batch twice as large takes one step at rate $2\eta$ instead of two steps at $\eta$ (the
+# linear-scaling rule, ignoring noise). By what factor does that one step multiply the error?
+
+# %%
+# BEGIN ANSWER
+factor = 1 - 2 * 0.1 * 2  # against (1 - 0.1 * 2)**2 = 0.64 for the two small steps
+# END ANSWER
+check_answer("lb_one_large_step", factor)
+
+# %% [markdown]
+# ## 4. Predict, then run: doubling the batch and the rate
+#
+# Gradient descent on a quadratic with curvatures 4 and 1 converges at rate 0.4. Following the linear-scaling rule
+# you double the batch and the rate, to 0.8. Does the run `"converges"` or `"diverges"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+doubled = "diverges"  # 0.8 > 2 / 4: past the stability limit
+# END ANSWER
+check_answer("lb_predict_doubled", doubled)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import lb_runs
+
+for name, losses in lb_runs().items():
+    print(f"{name:6s} loss at the start {losses[0]:.3g}, after 40 steps {losses[-1]:.3g}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

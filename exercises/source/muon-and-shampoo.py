@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Newton-Schulz orthogonalisation
@@ -70,6 +70,37 @@ def shampoo_step(W, G, L, R, lr):
 
 # %%
 check("shampoo_step", shampoo_step)
+
+# %% [markdown]
+# ## 3. Derive: one Newton-Schulz step on a singular value
+#
+# Each Newton-Schulz step of Muon maps every singular value $s$ of the (normalised) update to
+# $p(s) = a s + b s^3 + c s^5$ with $(a, b, c) = (3.4445, -4.775, 2.0315)$. What does one step make of $s = 0.5$?
+
+# %%
+# BEGIN ANSWER
+p_half = 3.4445 * 0.5 - 4.775 * 0.5**3 + 2.0315 * 0.5**5
+# END ANSWER
+check_answer("ms_ns_polynomial", p_half)
+
+# %% [markdown]
+# ## 4. Predict, then run: what five Newton-Schulz steps do
+#
+# A 4 x 6 matrix has singular values 1, 0.6, 0.3 and 0.1. After Muon's five Newton-Schulz steps, are its singular
+# values `"A"` all between 0.5 and 1.5, `"B"` the same as before (after normalising), or `"C"` all equal to 1 within
+# $10^{-6}$? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+singular = "A"  # pushed towards 1, not exactly 1: the quintic trades exactness for speed
+# END ANSWER
+check_answer("ms_predict_singular", singular)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import ms_singular_values
+
+before, after = ms_singular_values()
+print("normalised:", before.round(3), "  after 5 steps:", after.round(3))
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. One Lion update
@@ -60,6 +60,39 @@ def factored_second_moment(row_mean, col_mean):
 
 # %%
 check("factored_second_moment", factored_second_moment)
+
+# %% [markdown]
+# ## 3. Derive: Adamax's first step
+#
+# Adamax (PyTorch's defaults $\beta_1 = 0.9$, $\beta_2 = 0.999$, tiny $\epsilon$) with learning rate 0.002 takes its
+# first step from $\theta = (0, 0)$ with the gradient $g = (3, -0.5)$. By how much does the first coordinate move
+# (the absolute value)?
+
+# %%
+# BEGIN ANSWER
+first_step = 0.002  # lr * (m / (1 - beta1)) / u = lr * g / |g|: a sign step of size lr
+# END ANSWER
+check_answer("sm_adamax_first_step", first_step)
+
+# %% [markdown]
+# ## 4. Predict, then run: Adamax after a gradient spike
+#
+# A coordinate's gradient is 1 at every step except one, where it is 100. Five steps after the spike, compared with
+# five steps before it, is Adamax's step for that coordinate `"smaller"`, `"about the same"` or `"larger"`?
+# Commit, then run.
+
+# %%
+# BEGIN ANSWER
+after_spike = "smaller"  # u is a decaying maximum: it remembers the 100 for thousands of steps
+# END ANSWER
+check_answer("sm_predict_spike", after_spike)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_3_4 import SM_SPIKE_AT, sm_adamax_steps
+
+sizes = sm_adamax_steps()
+print(f"step 5 before the spike {sizes[SM_SPIKE_AT - 5]:.2e}, 5 after {sizes[SM_SPIKE_AT + 5]:.2e}, "
+      f"15 after {sizes[SM_SPIKE_AT + 15]:.2e}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

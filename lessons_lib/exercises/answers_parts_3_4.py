@@ -10,6 +10,177 @@ from __future__ import annotations
 import numpy as np
 
 from .answers import AnswerExercise
+# --------------------------------------------------------------------------------------------- sign and memory
+SM_LR, SM_GRAD = 0.002, (3.0, -0.5)
+SM_SPIKE_AT, SM_SPIKE = 20, 100.0
+
+
+def sm_adamax_steps(steps: int = 40) -> np.ndarray:
+    """|step| of one coordinate under Adamax (lr ``SM_LR``) with gradient 1, except ``SM_SPIKE`` at one update."""
+    from ..optimizers import Adamax
+
+    opt, theta = Adamax(lr=SM_LR), np.zeros(1)
+    state, sizes = opt.init(theta), []
+    for t in range(steps):
+        new, state = opt.update(theta, np.array([SM_SPIKE if t == SM_SPIKE_AT else 1.0]), state)
+        sizes.append(float(abs(new - theta)[0]))
+        theta = new
+    return np.array(sizes)
+
+
+def _sign_and_memory() -> list[AnswerExercise]:
+    from ..optimizers import Adamax
+
+    opt = Adamax(lr=SM_LR)
+    theta = np.zeros(2)
+    first = opt.update(theta, np.array(SM_GRAD), opt.init(theta))[0]
+    sizes = sm_adamax_steps()
+    before, after = sizes[SM_SPIKE_AT - 5], sizes[SM_SPIKE_AT + 5]
+    right = "smaller" if after < 0.5 * before else "larger" if after > 2 * before else "about the same"
+    return [
+        AnswerExercise(
+            "sm_adamax_first_step", "sign-and-memory", "derive", "Adamax's first step",
+            float(abs(first[0])), rtol=1e-4,
+            hint="On the first step m = (1 - beta1) g and u = |g|; the bias correction divides by 1 - beta1.",
+            explanation="The first step is lr * (m / (1 - beta1)) / u = lr * g / |g|: a sign step of size lr in "
+                        "every coordinate, however large or small the gradient (up to epsilon)."),
+        AnswerExercise(
+            "sm_predict_spike", "sign-and-memory", "predict", "Adamax after a gradient spike", right,
+            options=("smaller", "about the same", "larger"),
+            explanation=f"Adamax's u is a decaying maximum: after a spike of {SM_SPIKE:g} it stays near "
+                        f"{SM_SPIKE:g} (it decays by beta2 = 0.999 per step), so the same gradient of 1 gives steps "
+                        f"about {before / after:.0f} times smaller for hundreds of updates: Adamax remembers spikes."),
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ large batches
+LB_LR, LB_CURV = 0.1, 2.0  # a small step's rate and the curvature of a 1-D quadratic
+LB_BOWL, LB_RATES = {"L": 4.0, "mu": 1.0}, {"before": 0.4, "after": 0.8}  # doubling batch and rate
+
+
+def lb_runs(steps: int = 40) -> dict[str, np.ndarray]:
+    """Gradient descent's loss on the ``LB_BOWL`` quadratic at the rate before and after doubling it."""
+    from ..optimizers import SGD
+    from ..problems import quadratic
+    from ..train import minimize
+
+    bowl = quadratic(**LB_BOWL)
+    return {k: minimize(SGD(lr=lr), bowl.f, bowl.grad, bowl.start, steps=steps, divergence_threshold=1e30).losses
+            for k, lr in LB_RATES.items()}
+
+
+def _large_batches() -> list[AnswerExercise]:
+    runs = lb_runs()
+    right = "diverges" if runs["after"][-1] > runs["after"][0] else "converges"
+    return [
+        AnswerExercise(
+            "lb_one_large_step", "large-batches", "derive", "One large step instead of two small ones",
+            1 - 2 * LB_LR * LB_CURV,
+            hint="On a quadratic with curvature h, a step of rate eta multiplies the error by 1 - eta h. The large "
+                 "batch takes one step at twice the rate.",
+            explanation=f"Two small steps multiply the error by (1 - eta h)^2 = {(1 - LB_LR * LB_CURV) ** 2:.2f}; one "
+                        f"step at rate 2 eta by 1 - 2 eta h = {1 - 2 * LB_LR * LB_CURV:.2f}. They agree to first "
+                        "order in eta h, which is why the linear-scaling rule works for small rates and fails as "
+                        "2 eta h grows."),
+        AnswerExercise(
+            "lb_predict_doubled", "large-batches", "predict", "Doubling the batch and the rate", right,
+            options=("converges", "diverges"),
+            explanation=f"The largest curvature is {LB_BOWL['L']:g}, so gradient descent is stable only below "
+                        f"2 / {LB_BOWL['L']:g} = {2 / LB_BOWL['L']:g}. The rate {LB_RATES['before']:g} was fine; "
+                        f"doubled to {LB_RATES['after']:g} it passes the limit: the linear-scaling rule breaks at the "
+                        "stability limit, however much the larger batch reduces the noise."),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- muon and shampoo
+MS_S = 0.5
+MS_SHAPE, MS_SINGULAR = (4, 6), (1.0, 0.6, 0.3, 0.1)
+
+
+def ms_singular_values(steps: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Singular values of a 4 x 6 matrix with singular values ``MS_SINGULAR``, before and after Newton-Schulz."""
+    from ..optimizers.muon import newton_schulz
+
+    rng = np.random.default_rng(0)
+    U, _ = np.linalg.qr(rng.standard_normal((MS_SHAPE[0], MS_SHAPE[0])))
+    V, _ = np.linalg.qr(rng.standard_normal((MS_SHAPE[1], MS_SHAPE[0])))
+    G = U @ np.diag(MS_SINGULAR) @ V.T
+    sv = lambda M: np.linalg.svd(M, compute_uv=False)  # noqa: E731
+    return sv(G / np.linalg.norm(G)), sv(newton_schulz(G, steps=steps))
+
+
+def _muon_and_shampoo() -> list[AnswerExercise]:
+    from ..optimizers.muon import NS_COEFFICIENTS
+
+    a, b, c = NS_COEFFICIENTS
+    before, after = ms_singular_values()
+    options = {"A": "all between 0.5 and 1.5", "B": "the same as before (after normalising)",
+               "C": "all equal to 1 within 1e-6"}
+    checks = {"A": bool(np.all((after > 0.5) & (after < 1.5))), "B": bool(np.allclose(after, before, rtol=1e-3)),
+              "C": bool(np.allclose(after, 1.0, atol=1e-6))}
+    right = [k for k, ok in checks.items() if ok]
+    assert len(right) == 1, (after, checks)
+    return [
+        AnswerExercise(
+            "ms_ns_polynomial", "muon-and-shampoo", "derive", "One Newton-Schulz step on a singular value",
+            a * MS_S + b * MS_S**3 + c * MS_S**5,
+            hint="Each step maps every singular value s to a s + b s^3 + c s^5, with Muon's (a, b, c) = (3.4445, "
+                 "-4.775, 2.0315).",
+            explanation="X <- a X + b (X X^T) X + c (X X^T)^2 X acts on each singular value separately, as the odd "
+                        "polynomial p(s) = a s + b s^3 + c s^5; Muon's coefficients push every s in (0, 1] towards "
+                        "1 quickly (steep at 0), without converging exactly."),
+        AnswerExercise(
+            "ms_predict_singular", "muon-and-shampoo", "predict", "What five Newton-Schulz steps do",
+            right[0], options=tuple(options),
+            explanation=f"Singular values {np.round(before, 3).tolist()} (after normalisation) became "
+                        f"{np.round(after, 3).tolist()}: all pushed towards 1 but not exactly 1. Muon's quintic trades "
+                        "exactness for speed: the update's directions are kept, their sizes roughly equalised."),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------- averaging
+AVG_DECAY, AVG_AGE = 0.99, 100
+AVG_STEPS, AVG_LR = 2000, 0.1
+
+
+def avg_distances(seed: int = 0) -> dict[str, float]:
+    """Distance to the minimum of the last iterate and of its EMA (``AVG_DECAY``) after SGD on a noisy quadratic."""
+    from ..optimizers import EMA, SGD
+    from ..problems import quadratic
+
+    bowl = quadratic(L=4.0, mu=1.0, start=(-3.0, 2.5))
+    noise = np.random.default_rng(seed).standard_normal((AVG_STEPS, 2))
+    opt, ema = SGD(lr=AVG_LR), EMA(decay=AVG_DECAY)
+    p = np.array(bowl.start)
+    state, avg = opt.init(p), ema.init(p)
+    for t in range(AVG_STEPS):
+        p, state = opt.update(p, bowl.grad(p) + noise[t], state)
+        avg = ema.update(avg, p)
+    return {"last iterate": float(np.linalg.norm(p - bowl.x_star)),
+            "EMA": float(np.linalg.norm(avg.average - bowl.x_star))}
+
+
+def _averaging() -> list[AnswerExercise]:
+    d = avg_distances()
+    right = min(d, key=d.get)
+    return [
+        AnswerExercise(
+            "avg_ema_weight", "averaging", "derive", "How much an old iterate still counts",
+            (1 - AVG_DECAY) * AVG_DECAY**AVG_AGE,
+            hint="Unroll a <- decay * a + (1 - decay) * theta: the iterate k steps back is multiplied by decay once "
+                 "per later step.",
+            explanation=f"The newest iterate gets weight 1 - decay; each later update multiplies it by decay, so the "
+                        f"iterate {AVG_AGE} steps back weighs (1 - decay) decay^{AVG_AGE}, about "
+                        f"{(1 - AVG_DECAY) * AVG_DECAY**AVG_AGE:.4f}: an EMA with decay 0.99 remembers roughly the "
+                        "last 1 / (1 - decay) = 100 iterates."),
+        AnswerExercise(
+            "avg_predict_closer", "averaging", "predict", "The last iterate or its average?", right,
+            options=tuple(d),
+            explanation=f"At a constant rate the iterates bounce in a noise cloud around the minimum; their average "
+                        f"cancels most of the noise: after {AVG_STEPS} steps the EMA was {d['EMA']:.3f} from the "
+                        f"minimum, the last iterate {d['last iterate']:.3f}."),
+    ]
+
 
 # ------------------------------------------------------------------------------------------------- data parallel
 DP_SETUP = {"devices": 8, "per_device_batch": 32, "accumulation_steps": 4, "base_lr": 0.1, "base_batch": 256}
@@ -201,4 +372,5 @@ def _tuning() -> list[AnswerExercise]:
 
 def exercises() -> list[AnswerExercise]:
     """This part's value-answered exercises, in the order of the book."""
-    return [*_data_parallel(), *_stability(), *_initialisation(), *_precision(), *_tuning()]
+    return [*_sign_and_memory(), *_large_batches(), *_muon_and_shampoo(), *_averaging(), *_data_parallel(),
+            *_stability(), *_initialisation(), *_precision(), *_tuning()]
