@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. An Adam step (returning the moments too)
@@ -69,6 +69,37 @@ def adamw_step(theta, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08
 
 # %%
 check("adamw_step", adamw_step)
+
+# %% [markdown]
+# ## 3. Derive: Adam's first step without bias correction
+#
+# Adam with learning rate 0.001 and $\beta_1 = 0.9$, $\beta_2 = 0.999$ (negligible epsilon) takes its first step,
+# but the implementation forgot the bias corrections: the step is $\eta\, m_1 / \sqrt{v_1}$. How large is it, for
+# any nonzero gradient?
+
+# %%
+# BEGIN ANSWER
+uncorrected = 0.001 * (1 - 0.9) / (1 - 0.999) ** 0.5  # m1 = (1 - b1) g, v1 = (1 - b2) g^2
+# END ANSWER
+check_answer("adam_uncorrected_first_step", uncorrected)
+
+# %% [markdown]
+# ## 4. Predict, then run: multiplying the loss by 1000
+#
+# You multiply your loss by 1000 (so every gradient is 1000 times larger) and take Adam's first step. Is the step
+# `"unchanged"` or `"1000 times larger"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+scaled = "unchanged"  # m / sqrt(v) does not change when g is scaled (up to epsilon)
+# END ANSWER
+check_answer("adam_predict_scale", scaled)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import adam_first_steps
+
+for name, step in adam_first_steps().items():
+    print(f"gradient {name}: first step {step}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

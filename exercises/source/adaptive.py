@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. An AdaGrad step
@@ -59,6 +59,36 @@ def rmsprop_step(theta, grad, v, lr, alpha=0.99, eps=1e-08):
 
 # %%
 check("rmsprop_step", rmsprop_step)
+
+# %% [markdown]
+# ## 3. Derive: AdaGrad's fourth step
+#
+# AdaGrad with learning rate 0.1 (and a negligible epsilon) sees the gradient 2 on one coordinate at every step.
+# What is the size of its fourth step?
+
+# %%
+# BEGIN ANSWER
+fourth = 0.1 * 2 / (4 * 2**2) ** 0.5  # s = 4 g^2 after four gradients
+# END ANSWER
+check_answer("ada_fourth_step", fourth)
+
+# %% [markdown]
+# ## 4. Predict, then run: AdaGrad's 100th step
+#
+# Same setting. Compared with the first step, is the 100th step `"the same"`, `"10 times smaller"` or
+# `"100 times smaller"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+hundredth = "10 times smaller"  # lr / sqrt(t)
+# END ANSWER
+check_answer("ada_predict_hundredth", hundredth)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import ada_steps
+
+steps = ada_steps()
+print(f"first step {steps[0]:.4f}, 100th step {steps[99]:.4f}, ratio {steps[0] / steps[99]:.2f}")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. A momentum (heavy-ball) step, PyTorch's form
@@ -62,6 +62,37 @@ def nesterov_step(theta, grad, buf, lr, momentum, t):
 
 # %%
 check("nesterov_step", nesterov_step)
+
+# %% [markdown]
+# ## 3. Derive: the step under a constant gradient
+#
+# SGD with learning rate 0.01 and momentum 0.9 (PyTorch's form, `buf = momentum * buf + g`) sees the same gradient
+# $g = 1$ at every step. What size does its step settle at?
+
+# %%
+# BEGIN ANSWER
+settled_step = 0.01 / (1 - 0.9)  # buf -> g / (1 - momentum)
+# END ANSWER
+check_answer("mom_terminal_step", settled_step)
+
+# %% [markdown]
+# ## 4. Predict, then run: overshooting along the shallow axis
+#
+# Gradient descent at rate 0.05 on the chapter's bowl (curvatures 10 and 1) starts at $(-4, 3)$. With momentum 0.9,
+# does the shallow coordinate `"overshoots"` (cross 0 and come back) or `"approaches from one side"`? Commit, then
+# run both runs.
+
+# %%
+# BEGIN ANSWER
+shallow = "overshoots"  # the velocity accumulated over many steps carries it past the minimum
+# END ANSWER
+check_answer("mom_predict_overshoot", shallow)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import mom_runs
+
+for name, x2 in mom_runs().items():
+    print(f"{name:12s} smallest {x2.min():+.3f}, largest {x2.max():+.3f} (starts at {x2[0]:+.1f})")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

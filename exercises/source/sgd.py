@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. A mini-batch iterator
@@ -61,6 +61,36 @@ def sgd_epoch(w, X, y, lr, batch_size, seed):
 
 # %%
 check("sgd_epoch", sgd_epoch)
+
+# %% [markdown]
+# ## 3. Derive: updates per epoch
+#
+# A data set of 1,000 examples is trained with mini-batches of 64, keeping the last, smaller batch. How many updates
+# does one epoch make?
+
+# %%
+# BEGIN ANSWER
+updates = -(-1000 // 64)  # 15 full batches and one of 40 examples
+# END ANSWER
+check_answer("sgd_updates_per_epoch", updates)
+
+# %% [markdown]
+# ## 4. Predict, then run: which batch size ends closer?
+#
+# SGD at a constant rate 0.05 makes 300 updates on a least-squares problem, once with batches of 4 and once with
+# batches of 64. Averaged over 20 seeds, which ends closer to the least-squares solution: `"batch 4"` or
+# `"batch 64"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+closer = "batch 64"  # the noise cloud around the solution shrinks as the gradient's variance (1/B) falls
+# END ANSWER
+check_answer("sgd_predict_batch", closer)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import sgd_distances
+
+print({name: round(d, 4) for name, d in sgd_distances().items()})
 
 # %% [markdown]
 # ## Quiz (for a graded course)
