@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Gradient clipping by global norm
@@ -43,6 +43,52 @@ def clip_by_global_norm(grads, max_norm):
 
 # %%
 check("clip_by_global_norm", clip_by_global_norm)
+
+# %% [markdown]
+# ## 2. Derive: the standard error of a mean over seeds
+#
+# An optimizer's test accuracy varies from seed to seed with a standard deviation of 0.8 points. You report its mean
+# over 5 seeds. What is the standard error of that mean, in points?
+
+# %%
+# BEGIN ANSWER
+standard_error = 0.8 / 5**0.5
+# END ANSWER
+check_answer("cmp_standard_error", standard_error)
+
+# %% [markdown]
+# ## 3. Predict, then run: the best of 20 equally good configurations
+#
+# Twenty configurations are, in truth, equally good; each validation score carries noise with a standard deviation
+# of 1 point. You pick the one with the best validation score and score it again with fresh seeds. On average, is the
+# fresh score `"lower"`, `"about the same"` or `"higher"` than the validation score it was chosen for? Commit, then
+# run.
+
+# %%
+# BEGIN ANSWER
+fresh = "lower"  # the winner was the luckiest, and luck does not repeat
+# END ANSWER
+check_answer("cmp_predict_best_of", fresh)
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import cmp_selection_gap
+
+print(f"mean (fresh - validation) score of the chosen configuration: {cmp_selection_gap():+.2f} points")
+
+# %% [markdown]
+# ## 4. Diagnose: which comparison is fair?
+
+# %% no-grade
+from lessons_lib.exercises.answers_parts_1_2 import CMP_PROTOCOLS
+
+for label, protocol in CMP_PROTOCOLS.items():
+    print(f"{label}: {protocol}")
+
+# %%
+# BEGIN ANSWER
+fair = "A"  # chosen on validation data, scored once with fresh seeds, the same tuning for both
+# END ANSWER
+check_answer("cmp_diagnose_protocol", fair)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

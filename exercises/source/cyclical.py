@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Cosine annealing (clamped after T_max)
@@ -91,6 +91,18 @@ def one_cycle(max_lr, total_steps, k, pct_start=0.3, div_factor=25.0, final_div_
 
 # %%
 check("one_cycle", one_cycle)
+
+# %% [markdown]
+# ## 4. Derive: a triangular cycle's rate
+#
+# A triangular cyclical schedule goes from `base_lr = 0.001` up to `max_lr = 0.006` in 2000 updates and back down in
+# 2000. What is the rate at update 3000?
+
+# %%
+# BEGIN ANSWER
+rate_3000 = 0.001 + (0.006 - 0.001) * 0.5  # halfway down the first cycle
+# END ANSWER
+check_answer("clr_rate_at", rate_3000)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Exponential decay with a staircase option
@@ -56,6 +56,17 @@ def inverse_time_decay(lr0, decay_rate, decay_steps, k, staircase=False):
 
 # %%
 check("inverse_time_decay", inverse_time_decay)
+
+# %% [markdown]
+# ## 4. Derive: a staircase rate
+#
+# `ExponentialDecay(lr0=0.1, decay_rate=0.5, decay_steps=10, staircase=True)`: what is the rate at update 25?
+
+# %%
+# BEGIN ANSWER
+rate_25 = 0.1 * 0.5 ** (25 // 10)
+# END ANSWER
+check_answer("decay_staircase_value", rate_25)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. What old Keras's decay= argument computed
@@ -40,6 +40,47 @@ def legacy_keras_decay_lr(lr, decay, iterations):
 
 # %%
 check("legacy_keras_decay", legacy_keras_decay_lr)
+
+# %% [markdown]
+# ## 2. Derive: StepLR stepped every batch
+#
+# `StepLR(optimizer, step_size=30, gamma=0.1)` with initial rate 0.1 was meant to be stepped once per epoch, but the
+# training loop calls `scheduler.step()` after every batch, 100 batches per epoch. What is the rate after the first
+# epoch?
+
+# %%
+# BEGIN ANSWER
+after_one_epoch = 0.1 * 0.1 ** (100 // 30)
+# END ANSWER
+check_answer("fw_step_per_batch", after_one_epoch)
+
+# %% [markdown]
+# ## 3. Derive: OneCycleLR's first rate
+#
+# `OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)` with its defaults: what rate does the first update use?
+
+# %%
+# BEGIN ANSWER
+first = 0.1 / 25  # initial_lr = max_lr / div_factor
+# END ANSWER
+check_answer("fw_onecycle_initial", first)
+
+# %% [markdown]
+# ## 4. Predict, then run: what Keras's `decay_steps` counts
+#
+# `keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.5)` is given to an optimizer that
+# trains 10 epochs of 100 batches. At the end, is the rate `"halved"` or `"almost unchanged"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+keras_rate = "halved"  # the schedule counts optimizer iterations (batches): 1000 of them
+# END ANSWER
+check_answer("fw_predict_keras_units", keras_rate)
+
+# %% no-grade
+from lessons_lib.schedules import ExponentialDecay
+
+print("rate after 1000 iterations:", float(ExponentialDecay(0.1, 0.5, 1000)(1000)))
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -18,7 +18,7 @@ if importlib.util.find_spec("lessons_lib") is None:
 # %%
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. The ReduceLROnPlateau decision (PyTorch's counting)
@@ -43,6 +43,39 @@ def plateau_decision(lr, metric, best, num_bad, patience, factor=0.1, threshold=
 
 # %%
 check("plateau_decision", plateau_decision)
+
+# %% [markdown]
+# ## 2. Derive: when the first cut comes
+#
+# PyTorch's `ReduceLROnPlateau(patience=2)` (mode min, relative threshold $10^{-4}$) receives these validation
+# losses, one per epoch, epochs counted from 0: 1.0, 0.8, 0.7, 0.7, 0.72, 0.71, 0.69, 0.69. At which epoch does it
+# first cut the rate?
+
+# %%
+# BEGIN ANSWER
+first_cut = 5  # best 0.7 at epoch 2; epochs 3, 4, 5 are bad; 3 > patience 2
+# END ANSWER
+check_answer("plateau_first_cut", first_cut)
+
+# %% [markdown]
+# ## 3. Predict, then run: a tiny improvement
+#
+# The best validation loss so far is 1.0 and the next epoch gives 0.99995. With PyTorch's default relative threshold
+# $10^{-4}$, is that `"an improvement"` or `"not an improvement"`? Commit, then run.
+
+# %%
+# BEGIN ANSWER
+tiny = "not an improvement"  # it must be below 1.0 * (1 - 1e-4) = 0.9999
+# END ANSWER
+check_answer("plateau_predict_tiny_gain", tiny)
+
+# %% no-grade
+from lessons_lib.schedules import ReduceLROnPlateau
+
+plateau = ReduceLROnPlateau(0.1, patience=0)
+for loss in (1.0, 0.99995):
+    plateau.step(loss)
+print("cuts (0-based epochs):", plateau.cuts, "-> with patience 0, a cut means the epoch did not improve")
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from lessons_lib.exercises import check
+from lessons_lib.exercises import check, check_answer
 
 # %% [markdown]
 # ## 1. Time to accuracy
@@ -41,6 +41,55 @@ def time_to_accuracy(accuracies, target):
 
 # %%
 check("time_to_accuracy", time_to_accuracy)
+
+# %% [markdown]
+# ## 2. Derive: where warmup-stable-decay starts to decay
+#
+# A run of 10,000 updates uses warmup-stable-decay with the decay in the last 20% of the updates. At which update
+# does the decay begin?
+
+# %%
+# BEGIN ANSWER
+decay_start = 10_000 * (1 - 0.2)
+# END ANSWER
+check_answer("smat_decay_start", decay_start)
+
+# %% [markdown]
+# ## 3. Predict: is a 0.3-point difference real?
+#
+# Two schedules are each run with 5 seeds; their mean test accuracies differ by 0.3 points, and each seed's accuracy
+# varies with a standard deviation of 0.5 points. Is the difference larger than two standard errors of the
+# difference: `"yes"` or `"no"`?
+
+# %%
+# BEGIN ANSWER
+significant = "no"  # the standard error of the difference is 0.5 * sqrt(2 / 5) = 0.32
+# END ANSWER
+check_answer("smat_predict_significant", significant)
+
+# %% [markdown]
+# ## 4. Diagnose: which curve is warmup-stable-decay?
+#
+# SGD on the same noisy quadratic under three schedules with the same peak rate: a cosine, warmup-stable-decay and a
+# constant rate (the same noise in all three). Which label is warmup-stable-decay?
+
+# %% no-grade
+import matplotlib.pyplot as plt
+
+from lessons_lib.exercises.answers_parts_1_2 import smat_runs
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for label, curve in smat_runs().items():
+    ax.semilogy(curve, label=f"run {label}", lw=1)
+ax.set(xlabel="step", ylabel="x squared")
+ax.legend()
+plt.show()
+
+# %%
+# BEGIN ANSWER
+wsd = "B"  # flat at the noise floor, then a steep drop in the final fifth
+# END ANSWER
+check_answer("smat_diagnose_wsd", wsd)
 
 # %% [markdown]
 # ## Quiz (for a graded course)

@@ -12,15 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 from ._core import Exercise, NotImplementedYet, Result, Variant, check_function
-from .answer_catalog import ANSWER_EXERCISES as _ANSWERS
 from .answers import AnswerExercise, AnswerResult, check_answer
 from .catalog import EXERCISES as _ALL
 
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ex in _ALL}
 """Every function exercise (kinds implement and debug) by id, in the order of the book."""
 
-ANSWERS: dict[str, AnswerExercise] = {ex.id: ex for ex in _ANSWERS}
-"""Every value-answered exercise (kinds derive, predict, diagnose) by id."""
+_answers: dict[str, AnswerExercise] | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``ANSWERS``: every value-answered exercise (kinds derive, predict, diagnose) by id. Built on first use: its
+    answers are computed by running the small experiments they describe, which importing the checker should not pay
+    for."""
+    global _answers
+    if name == "ANSWERS":
+        if _answers is None:
+            from .answer_catalog import ANSWER_EXERCISES
+
+            _answers = {ex.id: ex for ex in ANSWER_EXERCISES}
+        return _answers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["EXERCISES", "ANSWERS", "Exercise", "AnswerExercise", "Result", "AnswerResult", "Variant",
            "NotImplementedYet", "check", "check_answer", "list_exercises"]
@@ -40,4 +52,4 @@ def list_exercises(chapter: str | None = None) -> list[dict[str, str]]:
     return [{"id": e.id, "chapter": e.chapter, "kind": e.kind, "title": e.title, "signature": e.signature,
              "doc": e.doc} for e in EXERCISES.values() if chapter is None or e.chapter == chapter] + [
         {"id": a.id, "chapter": a.chapter, "kind": a.kind, "title": a.title, "signature": "", "doc": ""}
-        for a in ANSWERS.values() if chapter is None or a.chapter == chapter]
+        for a in __getattr__("ANSWERS").values() if chapter is None or a.chapter == chapter]
