@@ -69,6 +69,18 @@ rate_25 = 0.1 * 0.5 ** (25 // 10)
 check_answer("decay_staircase_value", rate_25)
 
 # %% [markdown]
+# ## 5. Predict: staircase or continuous, halfway through a period?
+#
+# `ExponentialDecay(0.1, decay_rate=0.5, decay_steps=10)`, once with `staircase=True` and once without. At update 15,
+# which gives the larger rate: `"staircase"` or `"continuous"`?
+
+# %%
+# BEGIN ANSWER
+larger = "staircase"  # one completed period (0.05) against 1.5 periods' worth (0.035)
+# END ANSWER
+check_answer("decay_predict_staircase", larger)
+
+# %% [markdown]
 # ## Quiz (for a graded course)
 #
 # The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the

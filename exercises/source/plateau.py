@@ -78,6 +78,33 @@ for loss in (1.0, 0.99995):
 print("cuts (0-based epochs):", plateau.cuts, "-> with patience 0, a cut means the epoch did not improve")
 
 # %% [markdown]
+# ## 4. Diagnose: which rate came from ReduceLROnPlateau?
+#
+# The top panel shows a validation loss, epoch by epoch; the bottom panel three learning-rate traces over the same
+# epochs: step decay, exponential decay, and `ReduceLROnPlateau(patience=2, factor=0.1)` fed that validation loss.
+# Which label is the plateau scheduler?
+
+# %% no-grade
+import matplotlib.pyplot as plt
+
+from lessons_lib.exercises.answers_parts_1_2 import PL_CURVE, pl_traces
+
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 5), sharex=True)
+top.plot(PL_CURVE, "k.-")
+top.set(ylabel="validation loss")
+for label, rates in pl_traces().items():
+    bottom.semilogy(rates, drawstyle="steps-post", label=f"rate {label}")
+bottom.set(xlabel="epoch", ylabel="learning rate")
+bottom.legend()
+plt.show()
+
+# %%
+# BEGIN ANSWER
+plateau_label = "B"  # its drops come a few epochs after each stall of the loss, not on a calendar
+# END ANSWER
+check_answer("plateau_diagnose_trace", plateau_label)
+
+# %% [markdown]
 # ## Quiz (for a graded course)
 #
 # The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the

@@ -292,7 +292,16 @@ def _decay() -> list[AnswerExercise]:
     from ..schedules import ExponentialDecay
 
     value = float(ExponentialDecay(0.1, 0.5, 10, staircase=True)(25))
+    at15 = {"staircase": float(ExponentialDecay(0.1, 0.5, 10, staircase=True)(15)),
+            "continuous": float(ExponentialDecay(0.1, 0.5, 10)(15))}
+    larger = max(at15, key=at15.get)
     return [AnswerExercise(
+        "decay_predict_staircase", "decay", "predict", "Staircase or continuous, halfway through a period?", larger,
+        options=tuple(at15),
+        explanation=f"At update 15 the staircase has decayed once (0.1 * 0.5 = {at15['staircase']:.4f}) while the "
+                    f"continuous schedule has decayed 1.5 periods' worth (0.1 * 0.5^1.5 = {at15['continuous']:.4f}): "
+                    "the staircase is above the continuous curve everywhere except at the period boundaries, where "
+                    "they meet."), AnswerExercise(
         "decay_staircase_value", "decay", "derive", "A staircase rate", value,
         hint="With staircase=True the exponent is the whole number of completed decay periods, k // decay_steps.",
         explanation="25 // 10 = 2 completed periods: 0.1 * 0.5^2 = 0.025. Without the staircase the exponent would "
@@ -382,12 +391,40 @@ def _plateau() -> list[AnswerExercise]:
                         "0.7 * (1 - 1e-4)), and at the third one the count 3 exceeds the patience 2: the cut comes "
                         f"at epoch {p.cuts[0]}, even though epoch 6 would have improved."),
         AnswerExercise(
+            "plateau_diagnose_trace", "plateau", "diagnose", "Which rate came from ReduceLROnPlateau?",
+            next(k for k, v in PL_TRACE_LABELS.items() if v == "plateau"), options=tuple(PL_TRACE_LABELS),
+            hint="Compare the epochs where each rate drops with the epochs where the validation loss stopped "
+                 "improving.",
+            explanation="ReduceLROnPlateau cuts a few epochs (patience + 1) after the validation loss stops "
+                        "improving, so its drops follow the stalls of the loss curve, at irregular epochs; step decay "
+                        "cuts on a fixed calendar and exponential decay lowers the rate every epoch."),
+        AnswerExercise(
             "plateau_predict_tiny_gain", "plateau", "predict", "A tiny improvement", right,
             options=("an improvement", "not an improvement"),
             explanation="With the default relative threshold 1e-4, a new value counts only if it is below "
                         "best * (1 - 1e-4) = 0.9999; 0.99995 is not. PyTorch's and Keras's defaults differ here "
                         "(Keras's min_delta is absolute, 0 by default)."),
     ]
+
+
+PL_CURVE = (1.0, 0.8, 0.7, 0.62, 0.56, 0.52, 0.49, 0.47, 0.46, 0.46, 0.46, 0.46, 0.40, 0.39, 0.39, 0.39, 0.39,
+            0.38, 0.38, 0.38)
+PL_TRACE_LABELS = {"A": "step", "B": "plateau", "C": "exponential"}
+
+
+def pl_traces() -> dict[str, np.ndarray]:
+    """Per-epoch rates of three schedules over ``PL_CURVE``'s epochs: step decay every 5 epochs, ReduceLROnPlateau
+    (patience 2) fed ``PL_CURVE`` as validation losses, exponential decay, under neutral labels."""
+    from ..schedules import ExponentialDecay, ReduceLROnPlateau, StepDecay
+
+    n = len(PL_CURVE)
+    plateau, rates = ReduceLROnPlateau(0.1, patience=2, factor=0.1), []
+    for loss in PL_CURVE:
+        rates.append(plateau.lr[0] if isinstance(plateau.lr, list) else plateau.lr)
+        plateau.step(loss)
+    traces = {"step": np.asarray(StepDecay(0.1, 5, 0.1)(np.arange(n)), dtype=float), "plateau": np.array(rates),
+              "exponential": np.asarray(ExponentialDecay(0.1, 0.8)(np.arange(n)), dtype=float)}
+    return {label: traces[name] for label, name in PL_TRACE_LABELS.items()}
 
 
 # ----------------------------------------------------------------------------------------------------- frameworks
