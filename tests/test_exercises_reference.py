@@ -312,6 +312,17 @@ def test_gd_run_matches_the_library_minimize() -> None:
         _close(_ref("gd_run")(grad_fn, x0, lr, steps), traj.xs, rtol=1e-12)
 
 
+def test_debug_loops_match_the_library() -> None:
+    for (grad_fn, x0, steps), kw in _cases("adam_run"):
+        opt = O.Adam(lr=kw.get("lr", 1e-3), betas=(kw.get("beta1", 0.9), kw.get("beta2", 0.999)), eps=kw.get("eps", 1e-8))
+        traj = train.minimize(opt, lambda x: 0.0, grad_fn, x0, steps=steps)
+        _close(_ref("adam_run")(grad_fn, x0, steps, **kw), traj.xs, rtol=1e-12)
+    for (lr0, gamma, step_size, epochs, batches), _ in _cases("rates_per_update"):
+        lib = S.per_epoch(S.StepDecay(lr0, step_size, gamma), batches)(np.arange(epochs * batches))
+        _close(_ref("rates_per_update")(lr0, gamma, step_size, epochs, batches), np.asarray(lib, dtype=float),
+               rtol=1e-12)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
     ranks, which tests/test_distributed.py checks DDP performs)."""
@@ -319,7 +330,7 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
-               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale", "gd_run",
+               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale", "gd_run", "adam_run", "rates_per_update",
                "effective_lr_history", "ulp", "loss_scale_sequence",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

@@ -75,15 +75,17 @@ def reports(submissions):
 
 def test_honest_submission_gets_full_marks_and_quiz_credit(reports) -> None:
     r = reports["honest"]  # the solution notebook: its functions and its value-answered exercises
-    assert r.exercises == {"adam_step": 1.0, "adamw_step": 1.0, "adam_uncorrected_first_step": 1.0,
+    assert r.exercises == {"adam_step": 1.0, "adamw_step": 1.0, "adam_run": 1.0, "adam_uncorrected_first_step": 1.0,
                            "adam_predict_scale": 1.0}
     assert r.quiz == {f"adam/{q}": 1.0 for q in right_answers("adam")}
     assert r.score == 1.0
 
 
 def test_stub_scores_zero(reports) -> None:
-    assert reports["stub"].exercises == {"adam_step": 0.0, "adamw_step": 0.0, "adam_uncorrected_first_step": 0.0,
-                                         "adam_predict_scale": 0.0} and reports["stub"].score == 0.0
+    stub = reports["stub"]  # as handed out: stubs, no answers, and the debug loop with its bug still in it
+    assert stub.exercises == {"adam_step": 0.0, "adamw_step": 0.0, "adam_run": stub.exercises["adam_run"],
+                              "adam_uncorrected_first_step": 0.0, "adam_predict_scale": 0.0}
+    assert stub.exercises["adam_run"] < 0.5 and "planted bug is still there" in stub.feedback["adam_run"]
     assert "Not implemented yet" in reports["stub"].feedback["adam_step"]
 
 

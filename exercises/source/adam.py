@@ -102,6 +102,36 @@ for name, step in adam_first_steps().items():
     print(f"gradient {name}: first step {step}")
 
 # %% [markdown]
+# ## 5. Debug: an Adam training loop
+#
+# The loop below should return Adam's iterates from `x0` (PyTorch's update: bias-corrected moments, step count
+# $t = 1, 2, \dots$) as an array of `steps + 1` rows. It runs, and its first step is even right, but it does not
+# train like Adam: its steps stay the same size whatever the gradients do. Find the bug, fix it, and run the check.
+
+# %%
+def adam_run(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam's iterates from x0 (PyTorch's update, t = 1, 2, ...) as a (steps + 1, dim) array."""
+    x = np.array(x0, dtype=float)
+    # BEGIN FIX
+    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]  # the moments live across steps: create them once
+    for t in range(1, steps + 1):
+        g = grad_fn(x)
+    # INSTEAD
+    path = [x]
+    for t in range(1, steps + 1):
+        m, v = np.zeros_like(x), np.zeros_like(x)
+        g = grad_fn(x)
+    # END FIX
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        path.append(x)
+    return np.array(path)
+
+# %%
+check("adam_run", adam_run)
+
+# %% [markdown]
 # ## Quiz (for a graded course)
 #
 # The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the

@@ -83,6 +83,26 @@ from lessons_lib.schedules import ExponentialDecay
 print("rate after 1000 iterations:", float(ExponentialDecay(0.1, 0.5, 1000)(1000)))
 
 # %% [markdown]
+# ## 5. Debug: a step decay stepped in the wrong place
+#
+# A training loop uses PyTorch's `StepLR(step_size, gamma)`, meant per epoch. The function below lists the rate of
+# every update (`batches_per_epoch` updates per epoch) the way the loop really runs it. Its author put
+# `scheduler.step()` in the wrong place. Fix the function so that it gives the rates of the intended schedule: every
+# update of epoch $e$ (from 0) uses $\eta_0\, \gamma^{\lfloor e / \text{step\_size} \rfloor}$.
+
+# %%
+def rates_per_update(lr0, gamma, step_size, epochs, batches_per_epoch):
+    """The rate of every update: lr0 * gamma ** (epoch // step_size) for each update of each epoch."""
+    # BEGIN FIX
+    return np.array([lr0 * gamma ** (e // step_size) for e in range(epochs) for _ in range(batches_per_epoch)])
+    # INSTEAD
+    return np.array([lr0 * gamma ** (k // step_size) for k in range(epochs * batches_per_epoch)])
+    # END FIX
+
+# %%
+check("rates_per_update", rates_per_update)
+
+# %% [markdown]
 # ## Quiz (for a graded course)
 #
 # The chapter's quiz, printed without its instant feedback. For practice, use the interactive quiz at the end of the

@@ -399,6 +399,8 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
                       f"{len(cases) - ex.public} hidden).", printed)
     if not first_failure:
         first_failure = _explain(ex, wrong, right)
+        if ex.kind == "debug" and ex.variants and _variant_reproduces(ex, ex.variants[0], wrong, right):
+            score = 0.0  # the planted bug is still there: the cases it happens to get right earn nothing
     return Result(ex.id, False, score, "failed", f"{passed} of {len(cases)} cases pass.\n{first_failure}", printed)
 
 

@@ -344,6 +344,62 @@ def _adamw_after(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
     return new * (1 - lr * weight_decay), m, v
 
 
+def adam_run(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    x = np.array(x0, dtype=float)
+    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
+    for t in range(1, steps + 1):
+        g = grad_fn(x)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        path.append(x)
+    return np.array(path)
+
+
+def _adam_run_reset(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):  # the planted bug
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for t in range(1, steps + 1):
+        m, v = np.zeros_like(x), np.zeros_like(x)
+        g = grad_fn(x)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        path.append(x)
+    return np.array(path)
+
+
+def _adam_run_frozen_t(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    x = np.array(x0, dtype=float)
+    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
+    for _ in range(steps):
+        g = grad_fn(x)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        x = x - lr * (m / (1 - beta1)) / (np.sqrt(v / (1 - beta2)) + eps)
+        path.append(x)
+    return np.array(path)
+
+
+def _adam_run_no_correction(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    x = np.array(x0, dtype=float)
+    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
+    for _ in range(steps):
+        g = grad_fn(x)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        x = x - lr * m / (np.sqrt(v) + eps)
+        path.append(x)
+    return np.array(path)
+
+
+def _adam_run_cases(rng):
+    return [((_bowl_grad, np.array([1.0, -2.0]), 5), {"lr": 0.1}), ((_rosen_grad, np.array([-1.0, 1.0]), 6), {"lr": 0.01}),
+            ((_bowl_grad, _vec(rng, 3), 20), {"lr": 0.05}), ((_bowl_grad, _vec(rng, 2), 30), {"lr": 0.2, "beta1": 0.8,
+                                                                                                 "beta2": 0.99}),
+            ((_rosen_grad, np.array([0.5, 0.5, 2.0]), 10), {"lr": 0.01, "eps": 1e-6}),
+            ((_bowl_grad, np.array([2.0, -1.0]), 0), {}), ((_bowl_grad, [3, 4], 4), {"lr": 0.5})]
+
 # ---------------------------------------------------------------------------------------------------- schedules
 def step_decay(lr0, gamma, step_size, epoch):
     return lr0 * gamma ** (epoch // step_size)
@@ -491,6 +547,22 @@ def _legacy_cases(rng):
     return [((1e-3, 1e-6, 0), {}), ((1e-3, 1e-6, 10**6), {}), ((0.1, 0.01, 50), {}), ((0.01, 1e-3, 12345), {}),
             ((0.5, 0.5, 3), {})]
 
+
+def rates_per_update(lr0, gamma, step_size, epochs, batches_per_epoch):
+    return np.array([lr0 * gamma ** (e // step_size) for e in range(epochs) for _ in range(batches_per_epoch)])
+
+
+def _rates_per_batch(lr0, gamma, step_size, epochs, batches_per_epoch):  # the planted bug: counted in updates
+    return np.array([lr0 * gamma ** (k // step_size) for k in range(epochs * batches_per_epoch)])
+
+
+def _rates_early(lr0, gamma, step_size, epochs, batches_per_epoch):
+    return np.array([lr0 * gamma ** ((e + 1) // step_size) for e in range(epochs) for _ in range(batches_per_epoch)])
+
+
+def _rates_cases(rng):
+    return [((0.1, 0.1, 2, 5, 3), {}), ((1.0, 0.5, 3, 7, 4), {}), ((0.1, 0.1, 30, 3, 100), {}),
+            ((0.05, 0.9, 1, 4, 2), {}), ((0.2, 0.5, 4, 9, 1), {}), ((1, 0.5, 2, 6, 5), {})]
 
 # --------------------------------------------------------------------------------------------- sign and memory
 def lion_step(theta, m, g, lr, betas=(0.9, 0.99), weight_decay=0.0):
@@ -1021,6 +1093,15 @@ EXERCISES: list[Exercise] = [
             _v("Adam without bias correction", _adamw_nobias,
                "The Adam part still divides m by (1 - beta1**t) and v by (1 - beta2**t)."),
         ], doc="theta = theta * (1 - lr * weight_decay), then the Adam step; return (theta, m, v)."),
+    _ex("adam_run", "adam", "Debug: an Adam training loop", adam_run, _adam_run_cases, [
+        _v("the moments reset at every step", _adam_run_reset,
+           "The planted bug is still there: m and v are created inside the loop, so every step forgets the past "
+           "and Adam takes sign-like steps of size lr. Create them once, before the loop."),
+        _v("the step count frozen at 1", _adam_run_frozen_t, "The bias corrections use the step count t = 1, 2, ..., "
+           "not 1 at every step."),
+        _v("no bias correction", _adam_run_no_correction, "Divide m by 1 - beta1**t and v by 1 - beta2**t."),
+    ], kind="debug", rtol=1e-9, doc="Adam's iterates from x0 (PyTorch's update, t = 1, 2, ...) as a (steps + 1, dim) "
+                                    "array."),
     _ex("clip_by_global_norm", "comparing", "Gradient clipping by global norm", clip_by_global_norm,
         _clip_cases, [
             _v("each gradient clipped separately", lambda gs, c: tuple(
@@ -1115,6 +1196,15 @@ EXERCISES: list[Exercise] = [
             _v("decay per epoch", lambda lr, d, it: lr / (1 + d * (it // 100)), "It was applied per batch "
                "(iteration), not per epoch."),
         ], doc="lr / (1 + decay * iterations), iterations counted in batches (before the increment)."),
+    _ex("rates_per_update", "frameworks", "Debug: a step decay stepped in the wrong place", rates_per_update,
+        _rates_cases, [
+            _v("the decay counted in updates", _rates_per_batch,
+               "The planted bug is still there: the decay counts updates (scheduler.step() after every batch). Count "
+               "epochs: every batch of epoch e uses lr0 * gamma ** (e // step_size)."),
+            _v("one epoch early", _rates_early, "Epoch e (from 0) uses gamma ** (e // step_size): the first decay "
+               "comes at epoch step_size, not one epoch before."),
+        ], kind="debug", doc="The rate of every update: lr0 * gamma ** (epoch // step_size) for each of the "
+                             "batches_per_epoch updates of each epoch."),
     _ex("time_to_accuracy", "schedules-matter", "Time to accuracy", time_to_accuracy, _tta_cases, [
         _v("0-based index", lambda acc, target: next((float(i) for i, a in enumerate(acc) if a >= target), math.inf),
            "Epochs are counted from 1: the accuracy after the first epoch is entry 0, so return its index + 1."),

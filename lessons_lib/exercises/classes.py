@@ -92,6 +92,14 @@ CLASSES: dict[str, dict[str, Pred]] = {
                      "float32 inputs": float32("theta")},
     "adam_step": dict(_ADAM),
     "adamw_step": {**_ADAM, "a weight decay other than 0.01": nondefault("weight_decay", 0.01)},
+    "adam_run": {"zero steps": where(lambda n: n == 0, "steps"), "many steps": where(lambda n: n >= 10, "steps"),
+                 "non-default betas": where(lambda b1, b2: (b1, b2) != (0.9, 0.999), "beta1", "beta2"),
+                 "a 3-D start": where(lambda x: len(x) == 3, "x0"),
+                 "a list as the start": where(lambda x: isinstance(x, list), "x0")},
+    "rates_per_update": {"several batches per epoch": where(lambda b: b > 1, "batches_per_epoch"),
+                         "one batch per epoch": where(lambda b: b == 1, "batches_per_epoch"),
+                         "a decay within the run": where(lambda s, e: e > s, "step_size", "epochs"),
+                         "an integer initial rate": integer("lr0")},
     "clip_by_global_norm": {"a norm above max_norm": where(
         lambda g, c: math.sqrt(sum(float(np.sum(np.square(x))) for x in g)) > c, "grads", "max_norm"),
         "a norm below max_norm": where(
