@@ -61,7 +61,8 @@ class TinyTransformer(torch.nn.Module):
     ``n_heads``-head self-attention and a ReLU feed-forward of width ``4 * d_model``, a linear read-out per position).
 
     ``norm="post"`` puts LayerNorm after each residual addition (the original Transformer, PyTorch's default
-    ``norm_first=False``); ``norm="pre"`` inside each residual branch, plus a final LayerNorm. ``seeds`` (one per
+    ``norm_first=False``); ``norm="pre"`` inside each residual branch, plus a final LayerNorm. A list gives each
+    member its own placement (all members then compute both LayerNorms and keep their own). ``seeds`` (one per
     member, default ``0 .. members-1``) make member ``j`` identical to ``TinyTransformer(..., members=1,
     seeds=[seeds[j]])``. Initialisation follows PyTorch's encoder layer: Xavier-uniform attention projections with
     zero biases, ``nn.Linear``'s uniform :math:`\\pm 1/\\sqrt{\\text{fan-in}}` elsewhere, standard-normal token
@@ -79,13 +80,17 @@ class TinyTransformer(torch.nn.Module):
                                              ("n_heads", n_heads), ("n_layers", n_layers), ("members", members)))
         if d_model % n_heads:
             raise ValueError(f"d_model={d_model} must be a multiple of n_heads={n_heads}")
-        if norm not in ("post", "pre"):
-            raise ValueError(f"norm={norm!r} must be 'post' or 'pre'")
+        norms = [norm] * members if isinstance(norm, str) else list(norm)
+        if len(norms) != members or any(n not in ("post", "pre") for n in norms):
+            raise ValueError(f"norm={norm!r} must be 'post' or 'pre', or a list of those with one per member "
+                             f"(members={members})")
         seeds = list(range(members)) if seeds is None else [int(s) for s in seeds]
         if len(seeds) != members:
             raise ValueError(f"seeds has {len(seeds)} entries; it needs one per member (members={members})")
         self.vocab, self.seq_len, self.d_model, self.n_heads = vocab, seq_len, d_model, n_heads
-        self.n_layers, self.norm, self.members, self.seeds = n_layers, norm, members, seeds
+        self.n_layers, self.members, self.seeds = n_layers, members, seeds
+        self.norm = norms[0] if len(set(norms)) == 1 else norms  # "post", "pre", or one per member
+        self.register_buffer("_pre", torch.tensor([n == "pre" for n in norms]).view(-1, 1, 1, 1), persistent=False)
         d, ff = d_model, 4 * d_model
 
         def init(shape: tuple, fn: Callable) -> torch.nn.Parameter:
@@ -113,8 +118,9 @@ class TinyTransformer(torch.nn.Module):
                 "ln1_w": init((d,), ones), "ln1_b": init((d,), zeros),
                 "ln2_w": init((d,), ones), "ln2_b": init((d,), zeros)})
             self.layers.append(layer)
-        self.final_w = init((d,), ones) if norm == "pre" else None
-        self.final_b = init((d,), zeros) if norm == "pre" else None
+        has_pre = "pre" in norms  # the final LayerNorm (post-norm members leave theirs unused)
+        self.final_w = init((d,), ones) if has_pre else None
+        self.final_b = init((d,), zeros) if has_pre else None
         self.w_out, self.b_out = init((d, vocab), linear(d)), init((vocab,), linear(d))
 
     @staticmethod
@@ -134,6 +140,15 @@ class TinyTransformer(torch.nn.Module):
     def _ff(self, h: Any, p: Any) -> Any:
         return self._lin(F.relu(self._lin(h, p["w_1"], p["b_1"])), p["w_2"], p["b_2"])
 
+    def _block(self, h: Any, block: Callable, p: Any, w: Any, b: Any) -> Any:
+        """Post-norm: LN(h + F(h)); pre-norm: h + F(LN(h)); for mixed members, each member its own."""
+        if self.norm == "post":
+            return self._ln(h + block(h, p), w, b)
+        if self.norm == "pre":
+            return h + block(self._ln(h, w, b), p)
+        r = h + block(torch.where(self._pre, self._ln(h, w, b), h), p)
+        return torch.where(self._pre, r, self._ln(r, w, b))
+
     def forward(self, x: Any) -> Any:
         single = x.dim() == 2
         if single:
@@ -146,14 +161,12 @@ class TinyTransformer(torch.nn.Module):
         idx = torch.arange(self.members, device=x.device)[:, None, None]
         h = self.embed[idx, x] * math.sqrt(self.d_model) + self.pos[:, None]
         for p in self.layers:
-            if self.norm == "post":
-                h = self._ln(h + self._attn(h, p), p["ln1_w"], p["ln1_b"])
-                h = self._ln(h + self._ff(h, p), p["ln2_w"], p["ln2_b"])
-            else:
-                h = h + self._attn(self._ln(h, p["ln1_w"], p["ln1_b"]), p)
-                h = h + self._ff(self._ln(h, p["ln2_w"], p["ln2_b"]), p)
+            h = self._block(h, self._attn, p, p["ln1_w"], p["ln1_b"])
+            h = self._block(h, self._ff, p, p["ln2_w"], p["ln2_b"])
         if self.norm == "pre":
             h = self._ln(h, self.final_w, self.final_b)
+        elif self.norm != "post":  # mixed members: the final LayerNorm for the pre-norm ones only
+            h = torch.where(self._pre, self._ln(h, self.final_w, self.final_b), h)
         logits = self._lin(h, self.w_out, self.b_out)
         return logits[0] if single else logits
 
@@ -258,7 +271,7 @@ def train(model: TinyTransformer, lr: Any, batch: int = 16, weight_decay: Any = 
     return out
 
 
-def evaluate(model: Any, seq_len: int, vocab: int, n: int = 512, seed: int = 12345, device: Any = None) -> np.ndarray:
+def evaluate(model: Any, seq_len: int, vocab: int, n: int = 256, seed: int = 12345, device: Any = None) -> np.ndarray:
     """Mean cross-entropy of each member on ``n`` held-out sequences drawn with ``seed`` (the same for all
     members), shape ``(members,)``. ``model`` may be an ``AveragedModel`` wrapping a :class:`TinyTransformer`."""
     inner = getattr(model, "module", model)

@@ -66,6 +66,16 @@ def test_norm_placement_differs() -> None:
     assert post.final_w is None and pre.final_w is not None
 
 
+def test_mixed_norm_members_equal_lone_models() -> None:
+    ens = TinyTransformer(V, N, D, H, 2, norm=["post", "pre", "post"], members=3, seeds=[4, 5, 6])
+    x = torch.stack([sorting_batch(7, N, V, torch.Generator().manual_seed(s))[0] for s in range(3)])
+    with torch.no_grad():
+        out = ens(x)
+        for j, (s, n) in enumerate(zip([4, 5, 6], ["post", "pre", "post"])):
+            torch.testing.assert_close(out[j], TinyTransformer(V, N, D, H, 2, norm=n, seeds=[s])(x[j]), rtol=0,
+                                       atol=1e-6)
+
+
 def test_shapes_and_members_equal_lone_models() -> None:
     ens = TinyTransformer(V, N, D, H, 2, members=3, seeds=[4, 5, 6])
     x = torch.stack([sorting_batch(7, N, V, torch.Generator().manual_seed(s))[0] for s in range(3)])
@@ -140,7 +150,7 @@ def test_train_is_adamw_clip_and_ema_per_member() -> None:
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(norm="middle"), "norm='middle'"), (dict(d_model=10, n_heads=4), "multiple of n_heads"),
+    (dict(norm="middle"), "norm='middle'"), (dict(norm=["pre"], members=2), "one per member"), (dict(d_model=10, n_heads=4), "multiple of n_heads"),
     (dict(members=2, seeds=[1]), "one per member"), (dict(n_layers=0), "n_layers=0")])
 def test_model_arguments_validated(kwargs: dict, match: str) -> None:
     args = dict(vocab=V, seq_len=N, d_model=D, n_heads=H) | kwargs
