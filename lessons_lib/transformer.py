@@ -14,7 +14,8 @@ One encoder layer maps :math:`h \in \mathbb{R}^{n \times d}` to
 
     \text{post-norm:}\quad h \leftarrow \mathrm{LN}\big(h + \mathrm{Attn}(h)\big),\quad
         h \leftarrow \mathrm{LN}\big(h + \mathrm{FF}(h)\big) \\
-    \text{pre-norm:}\quad h \leftarrow h + \mathrm{Attn}(\mathrm{LN}(h)),\quad h \leftarrow h + \mathrm{FF}(\mathrm{LN}(h))
+    \text{pre-norm:}\quad h \leftarrow h + \mathrm{Attn}(\mathrm{LN}(h)),\quad
+        h \leftarrow h + \mathrm{FF}(\mathrm{LN}(h))
 
 (pre-norm adds a final LayerNorm before the output layer), as ``norm_first=False`` / ``True`` in PyTorch.
 """
@@ -202,7 +203,10 @@ def train(model: TinyTransformer, lr: Any, batch: int = 16, weight_decay: Any = 
             - \frac{\eta_t}{1-\beta_1^t}\,\frac{m}{\sqrt{v/(1-\beta_2^t)} + \epsilon},\quad
         \bar\theta \leftarrow \theta \text{ (first step)},\ \bar\theta \leftarrow \delta\bar\theta + (1-\delta)\theta.
 
-    (``weight_decay=0`` is Adam.) Member ``j`` draws its batches from
+    (``weight_decay=0`` is Adam.) One parameter is the exception to "exactly": the attention's key bias cannot
+    change the output (softmax ignores a shift shared by all keys), so its true gradient is 0 and the computed one is
+    rounding noise, which Adam rescales into full-size steps that differ between implementations; the outputs and
+    every other parameter agree. Member ``j`` draws its batches from
     ``torch.Generator().manual_seed(1000 + model.seeds[j])``. Returns a dict with ``losses``, ``grad_norms`` (before
     clipping) and ``update_ratio`` (:math:`\lVert\Delta\theta\rVert/\lVert\theta\rVert`), each ``(steps, members)``,
     and ``ema``: a copy of the model holding the averages (``None`` without ``ema_decay``).
