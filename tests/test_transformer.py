@@ -151,7 +151,8 @@ def test_train_is_adamw_clip_and_ema_per_member() -> None:
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(norm="middle"), "norm='middle'"), (dict(norm=["pre"], members=2), "one per member"), (dict(d_model=10, n_heads=4), "multiple of n_heads"),
+    (dict(norm="middle"), "norm='middle'"), (dict(norm=["pre"], members=2), "one per member"),
+    (dict(d_model=10, n_heads=4), "multiple of n_heads"),
     (dict(members=2, seeds=[1]), "one per member"), (dict(n_layers=0), "n_layers=0")])
 def test_model_arguments_validated(kwargs: dict, match: str) -> None:
     args = dict(vocab=V, seq_len=N, d_model=D, n_heads=H) | kwargs
