@@ -672,7 +672,7 @@ def wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k):
 
 
 def _wsd_cases(rng):
-    p, f32 = 0.02, np.float32(3e-3)
+    p, f32 = 0.02, np.array(3e-3, dtype=np.float32)  # a 0-d array: the checker allows float32 rounding
     return [((1.0, 10, 20, 100, 0), {}), ((1.0, 10, 20, 100, 90), {}),
             ((p, 10, 20, 100, 9), {}), ((p, 10, 20, 100, 10), {}), ((p, 10, 20, 100, 50), {}),   # warmup's end
             ((p, 10, 20, 100, 79), {}), ((p, 10, 20, 100, 80), {}), ((p, 10, 20, 100, 99), {}),  # decay's ends
