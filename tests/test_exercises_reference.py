@@ -3,6 +3,8 @@ every public and hidden case, for several seeds: the checkers grade against the 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -323,6 +325,46 @@ def test_debug_loops_match_the_library() -> None:
                rtol=1e-12)
 
 
+def test_capstone_exercises_match_pytorch() -> None:
+    """wsd_lr against a LambdaLR-free PyTorch composition (SequentialLR of LinearLR, ConstantLR and LinearLR);
+    adam_update_rms against the updates torch.optim.Adam makes in float64."""
+    torch = pytest.importorskip("torch")
+    for (peak, warmup, decay, total, k), _ in _cases("wsd_lr"):
+        want = _ref("wsd_lr")(peak, warmup, decay, total, k)
+        p = torch.nn.Parameter(torch.zeros(1))
+        opt = torch.optim.SGD([p], lr=float(peak))
+        phases, milestones = [], []
+        if warmup > 0:
+            phases.append(torch.optim.lr_scheduler.LinearLR(opt, 1 / warmup, 1.0, total_iters=max(warmup - 1, 1)))
+            milestones.append(warmup)
+        stable = total - decay - warmup
+        if stable > 0:
+            phases.append(torch.optim.lr_scheduler.ConstantLR(opt, 1.0, total_iters=stable))
+            milestones.append(warmup + stable)
+        phases.append(torch.optim.lr_scheduler.LinearLR(opt, 1.0, 0.0, total_iters=decay))
+        sched = torch.optim.lr_scheduler.SequentialLR(opt, phases, milestones) if len(phases) > 1 else phases[0]
+        assert warmup <= total - decay  # the cases never overlap warmup and decay
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(min(k, total)):
+                opt.step()
+                sched.step()
+        got = opt.param_groups[0]["lr"] if k < total else 0.0
+        np.testing.assert_allclose(want, got, rtol=1e-6, atol=1e-12, err_msg=str((peak, warmup, decay, total, k)))
+    for (grads, lr), kw in _cases("adam_update_rms"):
+        g = torch.tensor(np.asarray(grads, dtype=np.float64))
+        p = torch.nn.Parameter(torch.zeros(g.shape[1], dtype=torch.float64))
+        opt = torch.optim.Adam([p], lr=lr, betas=(kw.get("beta1", 0.9), kw.get("beta2", 0.999)),
+                               eps=kw.get("eps", 1e-8))
+        sizes = []
+        for gt in g:
+            before = p.detach().clone()
+            p.grad = gt.clone()
+            opt.step()
+            sizes.append(float((p.detach() - before).pow(2).mean().sqrt()))
+        _close(_ref("adam_update_rms")(grads, lr, **kw), np.array(sizes), rtol=1e-9, atol=1e-15)
+
+
 def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
     """Exercises without one are the applied ones: time_to_accuracy (a list search) and allreduce_mean (a mean over
     ranks, which tests/test_distributed.py checks DDP performs)."""
@@ -330,7 +372,8 @@ def test_every_exercise_with_a_library_counterpart_is_cross_checked() -> None:
                "adagrad_step", "rmsprop_step", "adam_step", "adamw_step", "clip_by_global_norm",
                "plateau_decision", "lion_step", "factored_second_moment", "newton_schulz", "shampoo_step",
                "schedule_free_sgd_step", "ema_update", "accumulate_gradients", "lars_local_lr", "linear_scaled_lr",
-               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale", "gd_run", "adam_run", "rates_per_update",
-               "effective_lr_history", "ulp", "loss_scale_sequence",
+               "clip_global_norm", "clip_each_tensor", "trials_needed", "median_prune", "init_scale", "gd_run",
+               "adam_run", "rates_per_update", "effective_lr_history", "ulp", "loss_scale_sequence", "wsd_lr",
+               "adam_update_rms",
                *_schedule_pairs()}
     assert set(EXERCISES) - checked == {"time_to_accuracy", "allreduce_mean"}

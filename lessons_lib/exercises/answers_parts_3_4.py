@@ -368,7 +368,41 @@ def _tuning() -> list[AnswerExercise]:
     ]
 
 
+# ------------------------------------------------------------------------------------------------------- capstone
+CAP_PEAK, CAP_WARMUP = 0.02, 100
+CAP_GRADS = (1e-4, 50.0)
+
+
+def cap_first_adam_step(lr: float = 0.01) -> np.ndarray:
+    """|Adam's first update| for two coordinates whose gradients differ by a factor 500,000 (``CAP_GRADS``)."""
+    from ..optimizers import Adam
+
+    opt, theta = Adam(lr=lr), np.zeros(2)
+    return np.abs(opt.update(theta, np.array(CAP_GRADS), opt.init(theta))[0])
+
+
+def _capstone() -> list[AnswerExercise]:
+    step = cap_first_adam_step()
+    right = "both about lr" if np.allclose(step, 0.01, rtol=1e-3) else "proportional to the gradient"
+    return [
+        AnswerExercise(
+            "cap_first_warmup_rate", "capstone", "derive", "The first update's rate under this chapter's warmup",
+            CAP_PEAK * 1 / CAP_WARMUP,
+            hint="The chapter's LambdaLR multiplies the peak by (k + 1) / warmup_steps, k counting updates from 0.",
+            explanation=f"(0 + 1) / {CAP_WARMUP} of the peak {CAP_PEAK}: {CAP_PEAK / CAP_WARMUP:g}. Counting from "
+                        "k + 1 keeps the first update from being wasted at rate 0 and reaches the peak exactly at "
+                        "the end of the warmup."),
+        AnswerExercise(
+            "cap_predict_adam_first", "capstone", "predict", "Adam's first update for a tiny and a huge gradient",
+            right, options=("both about lr", "proportional to the gradient"),
+            explanation=f"Adam's first update is lr * m_hat / sqrt(v_hat) = lr * g / |g|: for gradients "
+                        f"{CAP_GRADS[0]:g} and {CAP_GRADS[1]:g} it moved both coordinates by "
+                        f"{step[0]:.4f} and {step[1]:.4f}. Every weight takes a full-size step however weak or noisy "
+                        "its gradient: at a large rate, the steps that wreck a post-norm network without warmup."),
+    ]
+
+
 def exercises() -> list[AnswerExercise]:
     """This part's value-answered exercises, in the order of the book."""
     return [*_sign_and_memory(), *_large_batches(), *_muon_and_shampoo(), *_averaging(), *_data_parallel(),
-            *_stability(), *_initialisation(), *_precision(), *_tuning()]
+            *_stability(), *_initialisation(), *_precision(), *_tuning(), *_capstone()]

@@ -778,6 +778,111 @@ def _clip_cases(rng):
             (([np.zeros(2)], 1.0), {})]
 
 
+# ---------------------------------------------------------------------------------------------------- capstone
+def wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k):
+    if k >= total_steps:
+        return 0.0 * peak_lr
+    if k < warmup_steps:
+        return peak_lr * (k + 1) / warmup_steps
+    if k >= total_steps - decay_steps:
+        return peak_lr * (total_steps - k) / decay_steps
+    return peak_lr
+
+
+def _wsd_cases(rng):
+    p, f32 = 0.02, np.array(3e-3, dtype=np.float32)  # a 0-d array: the checker allows float32 rounding
+    return [((1.0, 10, 20, 100, 0), {}), ((1.0, 10, 20, 100, 90), {}),
+            ((p, 10, 20, 100, 9), {}), ((p, 10, 20, 100, 10), {}), ((p, 10, 20, 100, 50), {}),   # warmup's end
+            ((p, 10, 20, 100, 79), {}), ((p, 10, 20, 100, 80), {}), ((p, 10, 20, 100, 99), {}),  # decay's ends
+            ((p, 10, 20, 100, 100), {}), ((p, 10, 20, 100, 130), {}),                            # past the end
+            ((f32, 4, 6, 30, 2), {}), ((f32, 4, 6, 30, 27), {}), ((0.5, 0, 5, 10, 0), {}),     # float32, no warmup
+            ((0.5, 0, 5, 10, 7), {}), ((0.1, 3, 7, 10, 3), {}),                                 # no stable phase
+            ((float(rng.uniform(0.001, 0.1)), int(rng.integers(1, 20)), 30, 100, int(rng.integers(70, 110))), {})]
+
+
+def _wsd_from_zero(peak_lr, warmup_steps, decay_steps, total_steps, k):
+    return peak_lr * k / warmup_steps if k < warmup_steps else wsd_lr(peak_lr, warmup_steps, decay_steps,
+                                                                       total_steps, k)
+
+
+def _wsd_no_stable(peak_lr, warmup_steps, decay_steps, total_steps, k):
+    if warmup_steps <= k < total_steps:
+        return max(0.0, peak_lr * (1 - (k - warmup_steps) / decay_steps))
+    return wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k)
+
+
+def _wsd_unclamped(peak_lr, warmup_steps, decay_steps, total_steps, k):
+    if k >= total_steps - decay_steps and k >= warmup_steps:
+        return peak_lr * (total_steps - k) / decay_steps
+    return wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k)
+
+
+def _wsd_late(peak_lr, warmup_steps, decay_steps, total_steps, k):
+    if warmup_steps <= k < total_steps and k >= total_steps - decay_steps - 1:
+        return peak_lr * (total_steps - 1 - k) / decay_steps
+    return wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k)
+
+
+def adam_update_rms(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    g = np.asarray(grads, dtype=np.float64)
+    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
+    for t, gt in enumerate(g, start=1):
+        m = beta1 * m + (1 - beta1) * gt
+        v = beta2 * v + (1 - beta2) * gt * gt
+        u = lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        out.append(math.sqrt(float(np.mean(u * u))))
+    return np.array(out)
+
+
+def _rms_adam_cases(rng):
+    def g(t, p, scale, dtype=np.float64):
+        return (rng.standard_normal((t, p)) * scale).astype(dtype)
+    return [((g(5, 3, 1.0), 0.01), {}), ((g(4, 2, 1e3), 0.001), {}),
+            ((g(6, 4, 1e-9), 0.01), {}),                                       # tiny gradients: eps matters
+            ((g(3, 5, 0.1, np.float32), 0.02), {}), ((g(1, 1, 2.0), 0.1), {}),  # float32; one step, one weight
+            ((g(8, 3, 1.0), 0.01), {"beta1": 0.5, "beta2": 0.9}), ((g(5, 2, 1.0), 0.01), {"eps": 0.1}),
+            ((np.vstack([g(3, 4, 1.0), np.zeros((2, 4))]), 0.01), {}),         # gradients that stop
+            ((g(int(rng.integers(2, 12)), int(rng.integers(1, 6)), float(rng.uniform(0.01, 10))),
+              float(rng.uniform(1e-4, 0.1))), {})]
+
+
+def _rms_no_bias_correction(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    g = np.asarray(grads, dtype=np.float64)
+    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
+    for gt in g:
+        m = beta1 * m + (1 - beta1) * gt
+        v = beta2 * v + (1 - beta2) * gt * gt
+        u = lr * m / (np.sqrt(v) + eps)
+        out.append(math.sqrt(float(np.mean(u * u))))
+    return np.array(out)
+
+
+def _rms_m_only(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    g = np.asarray(grads, dtype=np.float64)
+    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
+    for t, gt in enumerate(g, start=1):
+        m = beta1 * m + (1 - beta1) * gt
+        v = beta2 * v + (1 - beta2) * gt * gt
+        u = lr * (m / (1 - beta1 ** t)) / (np.sqrt(v) + eps)
+        out.append(math.sqrt(float(np.mean(u * u))))
+    return np.array(out)
+
+
+def _rms_eps_inside(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    g = np.asarray(grads, dtype=np.float64)
+    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
+    for t, gt in enumerate(g, start=1):
+        m = beta1 * m + (1 - beta1) * gt
+        v = beta2 * v + (1 - beta2) * gt * gt
+        u = lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps)
+        out.append(math.sqrt(float(np.mean(u * u))))
+    return np.array(out)
+
+
+def _rms_norm(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    return adam_update_rms(grads, lr, beta1, beta2, eps) * math.sqrt(np.shape(grads)[1])
+
+
 # ------------------------------------------------------------------------------------------------------ tuning
 def trials_needed(q, p):
     n = max(1, math.ceil(math.log1p(-p) / math.log1p(-q)))
@@ -1414,4 +1519,27 @@ EXERCISES: list[Exercise] = [
     ], doc="Return (scales, applied): the scale each step's loss is multiplied by, and 1/0 integers for applied/"
            "skipped. Overflow: skip, scale *= backoff_factor, counter = 0. Finite: apply, counter += 1; at "
            "growth_interval, scale *= growth_factor and counter = 0."),
+    _ex("wsd_lr", "capstone", "Warmup-stable-decay (WSD)", wsd_lr, _wsd_cases, [
+        _v("the warmup starting at 0", _wsd_from_zero, "In this chapter's convention (LambdaLR with (step + 1) / W) "
+           "the first update already uses peak_lr / warmup_steps, so that no update is wasted at rate 0: "
+           "peak_lr * (k + 1) / warmup_steps."),
+        _v("the decay started right after warmup", _wsd_no_stable, "The decay takes the last decay_steps updates, "
+           "from k = total_steps - decay_steps; the rate stays at peak_lr until then (the stable phase)."),
+        _v("past the end not clamped", _wsd_unclamped, "For k >= total_steps the rate is 0: the linear formula "
+           "would go negative."),
+        _v("the decay one step late", _wsd_late, "At k = total_steps - decay_steps the rate is still peak_lr and "
+           "it falls by peak_lr / decay_steps per update: peak_lr * (total_steps - k) / decay_steps."),
+    ], doc="peak_lr * (k + 1) / warmup_steps for k < warmup_steps; peak_lr up to total_steps - decay_steps; then "
+           "peak_lr * (total_steps - k) / decay_steps; 0 from k = total_steps on (k counts updates from 0)."),
+    _ex("adam_update_rms", "capstone", "How large Adam's first updates are", adam_update_rms, _rms_adam_cases, [
+        _v("no bias correction", _rms_no_bias_correction, "Divide m by 1 - beta1**t and v by 1 - beta2**t "
+           "(t from 1): without it the first update is about 3 times lr with the default betas."),
+        _v("bias correction of m only", _rms_m_only, "Correct v too: sqrt(v / (1 - beta2**t))."),
+        _v("eps inside the square root", _rms_eps_inside, "PyTorch adds eps after the square root: "
+           "m_hat / (sqrt(v_hat) + eps)."),
+        _v("the norm instead of the RMS", _rms_norm, "Return the root mean square of the update's entries, "
+           "sqrt(mean(u**2)), not its norm."),
+    ], rtol=1e-7, atol=1e-15, doc="grads has shape (T, P): the gradients of P weights over T steps. Run Adam "
+                                 "(PyTorch's form) from m = v = 0 and return the T root-mean-square sizes of its "
+                                 "updates lr * m_hat / (sqrt(v_hat) + eps)."),
 ]

@@ -100,6 +100,16 @@ CLASSES: dict[str, dict[str, Pred]] = {
                          "one batch per epoch": where(lambda b: b == 1, "batches_per_epoch"),
                          "a decay within the run": where(lambda s, e: e > s, "step_size", "epochs"),
                          "an integer initial rate": integer("lr0")},
+    "wsd_lr": {"warmup steps": where(lambda k, w: k < w, "k", "warmup_steps"),
+               "the stable phase": where(lambda k, w, d, T: w <= k < T - d, "k", "warmup_steps", "decay_steps",
+                                         "total_steps"),
+               "the decay phase": where(lambda k, d, T: T - d <= k < T, "k", "decay_steps", "total_steps"),
+               "steps from total_steps on": where(lambda k, T: k >= T, "k", "total_steps"),
+               "no warmup": where(lambda w: w == 0, "warmup_steps")},
+    "adam_update_rms": {"a single weight": where(lambda g: g.shape[1] == 1, "grads"),
+                        "several weights": where(lambda g: g.shape[1] > 1, "grads"),
+                        "non-default betas": where(lambda b1, b2: (b1, b2) != (0.9, 0.999), "beta1", "beta2"),
+                        "a large eps": where(lambda e: e > 1e-4, "eps")},
     "clip_by_global_norm": {"a norm above max_norm": where(
         lambda g, c: math.sqrt(sum(float(np.sum(np.square(x))) for x in g)) > c, "grads", "max_norm"),
         "a norm below max_norm": where(

@@ -781,6 +781,53 @@ def _precision() -> list[Question]:
     ]
 
 
+def _capstone() -> list[Question]:
+    from ..optimizers import Adam
+
+    adam = Adam(lr=0.01)
+    theta = np.zeros(2)
+    first, _ = adam.update(theta, np.array([1e-4, 50.0]), adam.init(theta))
+    peak, warmup, total, step = 0.02, 75, 275, 175
+    cos_lr = peak * 0.5 * (1 + np.cos(np.pi * (step - warmup) / (total - warmup)))
+    return [
+        _num("cap-uniform", "The sorting task has a vocabulary of 16 tokens. What cross-entropy (natural log) does a "
+             "model score that predicts every position uniformly?", float(np.log(16)), 1e-3,
+             "Right: ln 16, the 'stalled' level of the chapter's figure.", "Uniform over 16 tokens: -ln(1/16)."),
+        _num("cap-adam-first", "Adam (PyTorch defaults, lr = 0.01) takes its first step on two coordinates with "
+             "gradients 1e-4 and 50. How far does the first coordinate move (absolute value)?",
+             float(abs(first[0])), 1e-6,
+             "Right: about lr, the same as the coordinate with a gradient 500000 times larger.",
+             "After bias correction the first step is lr * g / (|g| + eps): about lr whatever the gradient's size."),
+        _num("cap-cosine", "Warmup for 75 steps to a peak of 0.02, then cosine decay to zero at step 275. What is the "
+             "learning rate at step 175?", float(cos_lr), 1e-9,
+             "Right: half-way through the cosine, half the peak.",
+             "The cosine runs from step 75 to 275; step 175 is half-way: peak * (1 + cos(pi/2)) / 2."),
+        _mc("cap-order", "Which order is right for one PyTorch training step with the recipe?",
+            ("zero_grad, forward, backward, clip_grad_norm_, optimizer.step, scheduler.step, ema.update_parameters",
+             True, "Right."),
+            ("zero_grad, forward, backward, optimizer.step, clip_grad_norm_, scheduler.step, ema.update_parameters",
+             False, "Clipping after the step changes nothing: the step has used the unclipped gradients."),
+            ("zero_grad, forward, backward, clip_grad_norm_, scheduler.step, optimizer.step, ema.update_parameters",
+             False, "Stepping the scheduler first skips the first rate of the schedule (PyTorch warns)."),
+            ("zero_grad, forward, backward, clip_grad_norm_, ema.update_parameters, optimizer.step, scheduler.step",
+             False, "The EMA would average the weights before the update, always one step behind.")),
+        _mc("cap-stall", "A post-norm Transformer trained with Adam at a large constant rate sits at the uniform-guess "
+            "loss from the first steps on. What is the first thing to try?",
+            ("A linear warmup of the rate (or pre-norm)", True,
+             "Right: the first full-size Adam steps are what wrecks a post-norm network."),
+            ("Gradient clipping at a small threshold", False,
+             "Adam's steps are about lr in size whatever the gradient's norm; clipping does not shrink them much."),
+            ("More training steps", False, "A stalled run does not recover with time."),
+            ("A larger batch", False, "The problem is the step size at the start, not the gradient noise.")),
+        _mc("cap-ema", "In the chapter, the EMA of the weights barely changed the test loss. Why?",
+            ("The cosine schedule decays the rate to zero, so the last iterates barely move and their average is "
+             "close to the last one", True, "Right: EMA and a decay to zero do much the same job."),
+            ("The EMA decay 0.95 is too close to 1", False, "0.95 averages only about the last 20 steps."),
+            ("EMA only helps SGD, not AdamW", False, "It averages weights, whatever produced them."),
+            ("The EMA was updated before the optimizer step", False, "The code updates it after the step.")),
+    ]
+
+
 BANKS: dict[str, list[Question]] = {
     "warmup": _warmup(),
     "plateau": _plateau(),
@@ -804,4 +851,5 @@ BANKS: dict[str, list[Question]] = {
     "tuning": _tuning(),
     "initialisation": _initialisation(),
     "precision": _precision(),
+    "capstone": _capstone(),
 }
