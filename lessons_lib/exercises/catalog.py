@@ -1103,6 +1103,20 @@ def _ulp_cases(rng):
             ((np.array([1e-39, 1e-44]), "float32"), {})]
 
 
+def _one_cycle_final_from_max(max_lr, total_steps, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+    initial = max_lr / div_factor
+    final = max_lr / final_div_factor
+    peak = pct_start * total_steps - 1
+    if k <= peak:
+        return final_cos(initial, max_lr, k / peak)
+    return final_cos(max_lr, final, (k - peak) / (total_steps - 1 - peak))
+
+
+def _mb_fixed_seed(n, batch_size, seed):
+    perm = np.random.default_rng(0).permutation(n)
+    return [perm[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
 # ----------------------------------------------------------------------------------------------------- registry
 def _ex(id, chapter, title, fn, cases, variants, **kw) -> Exercise:
     import inspect
@@ -1120,13 +1134,18 @@ EXERCISES: list[Exercise] = [
     _ex("gd_step", "gradient-descent", "One gradient-descent step", gd_step, _gd_cases, [
         _v("a step uphill", lambda th, g, lr: th + lr * g, "Gradient descent subtracts: theta - lr * grad."),
         _v("the learning rate left out", lambda th, g, lr: th - g, "Multiply the gradient by lr."),
+        _v("the learning rate divided", lambda th, g, lr: th - g / lr, "Multiply the gradient by lr; dividing "
+           "makes a small rate take huge steps."),
     ], doc="Return theta - lr * grad."),
     _ex("numerical_gradient", "gradient-descent", "A numerical gradient by central differences", numerical_gradient,
         _numgrad_cases, [
             _v("one-sided (forward) differences", _forward_diff,
                "Use (f(x + h e_i) - f(x - h e_i)) / (2h); one-sided differences have an O(h) error."),
             _v("dividing by h instead of 2h", _no_two, "The two evaluations are 2h apart: divide by 2h."),
-        ], rtol=1e-9, doc="Central differences (f(x + h e_i) - f(x - h e_i)) / (2h) for every coordinate i."),
+            _v("all coordinates perturbed at once", lambda f, x, h=1e-6: np.full(np.shape(x), (f(x + h) - f(x - h)) / (2 * h)),
+           "Perturb one coordinate at a time (x + h e_i): adding h to every entry gives one directional derivative, "
+           "not the gradient."),
+    ], rtol=1e-9, doc="Central differences (f(x + h e_i) - f(x - h e_i)) / (2h) for every coordinate i."),
     _ex("gd_run", "gradient-descent", "Debug: a gradient-descent loop", gd_run, _gd_run_cases, [
         _v("the gradient of the starting point at every step", _gd_run_frozen_gradient,
            "The planted bug is still there: the gradient is computed once, before the loop. Evaluate grad_fn at the "
@@ -1140,6 +1159,8 @@ EXERCISES: list[Exercise] = [
            "Keep the final partial batch so every example is used once per epoch."),
         _v("no shuffling", _mb_no_shuffle,
            "Shuffle with np.random.default_rng(seed).permutation(n) before splitting."),
+        _v("a hard-coded seed", _mb_fixed_seed, "Use the seed you are given: "
+           "np.random.default_rng(seed).permutation(n), not a fixed seed."),
     ], doc="Shuffle range(n) with np.random.default_rng(seed).permutation(n) and split it into consecutive "
            "batches of batch_size (the last may be smaller). Return the list of index arrays."),
     _ex("sgd_epoch", "sgd", "One epoch of mini-batch SGD for least squares", sgd_epoch, _epoch_cases, [
@@ -1269,6 +1290,9 @@ EXERCISES: list[Exercise] = [
         _v("a full cycle of step_size instead of 2 * step_size", lambda b, m, s, k: b + (m - b) * max(
             0.0, 1 - abs(k / (s / 2) - 2 * math.floor(1 + k / s) + 1)),
            "step_size is half a cycle: up for step_size updates, down for step_size."),
+        _v("the cycle counted from 0", lambda b, m, s_, k: b + (m - b) * max(0.0, 1 - abs(
+            k / s_ - 2 * math.floor(k / (2 * s_)) + 1)), "Smith's formula counts cycles from 1: "
+           "cycle = floor(1 + k / (2 step_size))."),
     ], doc="Smith's triangular policy: cycle = floor(1 + k / (2 step_size)), x = |k / step_size - 2 cycle + 1|, "
            "lr = base_lr + (max_lr - base_lr) * max(0, 1 - x)."),
     _ex("one_cycle", "cyclical", "The one-cycle schedule (PyTorch's cos form)", one_cycle, _oc_cases, [
@@ -1280,6 +1304,11 @@ EXERCISES: list[Exercise] = [
             m / div_factor + (m - m / div_factor) * k / (pct_start * T - 1) if k <= pct_start * T - 1 else
             m + (m / div_factor / final_div_factor - m) * (k - pct_start * T + 1) / (T - pct_start * T)),
             "Use cosine annealing between the phase values (the 'cos' strategy)."),
+        _v("the final rate without div_factor", lambda max_lr, T, k, pct_start=0.3, div_factor=25.0,
+                                                       final_div_factor=1e4: _one_cycle_final_from_max(
+            max_lr, T, k, pct_start, div_factor, final_div_factor),
+           "The final rate is the initial one divided by final_div_factor: max_lr / (div_factor * "
+           "final_div_factor), not max_lr / final_div_factor."),
     ], doc="From max_lr/div_factor up to max_lr at k = pct_start*total_steps - 1, then down to "
            "max_lr/(div_factor*final_div_factor) at k = total_steps - 1, along half-cosines."),
     _ex("plateau_decision", "plateau", "The ReduceLROnPlateau decision (PyTorch's counting)", plateau_decision,
@@ -1300,7 +1329,9 @@ EXERCISES: list[Exercise] = [
                "lr / (1 + decay * iterations)."),
             _v("decay per epoch", lambda lr, d, it: lr / (1 + d * (it // 100)), "It was applied per batch "
                "(iteration), not per epoch."),
-        ], doc="lr / (1 + decay * iterations), iterations counted in batches (before the increment)."),
+            _v("iterations counted after the increment", lambda lr, d, it: lr / (1 + d * (it + 1)),
+           "The rate of a batch used the iteration count before it was incremented: 0 for the first batch."),
+    ], doc="lr / (1 + decay * iterations), iterations counted in batches (before the increment)."),
     _ex("rates_per_update", "frameworks", "Debug: a step decay stepped in the wrong place", rates_per_update,
         _rates_cases, [
             _v("the decay counted in updates", _rates_per_batch,
@@ -1374,7 +1405,9 @@ EXERCISES: list[Exercise] = [
             _v("no copy at the first update", lambda a, th, d, n: (d * a + (1 - d) * th, n + 1),
                "When nothing has been averaged yet (n_averaged == 0), the average becomes a copy of theta, as in "
                "PyTorch's AveragedModel and Keras's use_ema."),
-        ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
+            _v("the count not incremented", lambda avg, th, d, n: (ema_update(avg, th, d, n)[0], n),
+           "Return n_averaged + 1: the count of averaged models grows by one at every update."),
+    ], doc="Copy theta when n_averaged == 0, else decay * average + (1 - decay) * theta. Return (average, n)."),
     _ex("schedule_free_sgd_step", "averaging", "One schedule-free SGD update", schedule_free_sgd_step, _sf_cases, [
         _v("x averages y instead of z", lambda y, z, x, g, lr, t, beta=0.9: (lambda z2: (lambda x2: (
             (1 - beta) * z2 + beta * x2, z2, x2))((1 - 1 / t) * x + y / t))(z - lr * g),
@@ -1395,7 +1428,9 @@ EXERCISES: list[Exercise] = [
                "examples: weight them by n_j / sum(n) (1/k for equal sizes); the plain sum is k times too large."),
             _v("an unweighted mean", lambda gs, ns: sum(gs) / len(gs), "With unequal micro-batch sizes, weight each "
                "mean by its number of examples: the big batch averages examples, not micro-batches."),
-        ], doc="The big batch's mean gradient from micro-batch mean gradients: sum_j g_j * n_j / sum(n)."),
+            _v("weighted by the sizes but not normalised", lambda gs, ns: sum(g * n for g, n in zip(gs, ns)),
+           "Divide by the total number of examples, sum(micro_sizes): the result must be a mean gradient."),
+    ], doc="The big batch's mean gradient from micro-batch mean gradients: sum_j g_j * n_j / sum(n)."),
     _ex("allreduce_mean", "data-parallel", "What an all-reduce gives every rank", allreduce_mean, _allreduce_cases, [
         _v("the sum over ranks", lambda rg: [sum(parts) for parts in zip(*rg)],
            "DDP averages: divide the sum by the number of ranks."),
@@ -1437,6 +1472,9 @@ EXERCISES: list[Exercise] = [
         _v("one global norm", clip_global_norm, "Keras's clipnorm scales each tensor by its own norm."),
         _v("clipped by value", lambda gs, c: [np.clip(g, -c, c) for g in gs],
            "Scale the whole tensor (keep its direction), do not clip entries."),
+        _v("every tensor rescaled to max_norm", lambda gs, c: [g * (c / np.linalg.norm(g)) if np.any(g) else g
+                                                             for g in gs],
+           "Scale only the tensors whose norm exceeds max_norm: the factor is max_norm / max(||g||, max_norm)."),
     ], doc="Each tensor g scaled to norm at most max_norm: g * max_norm / max(||g||, max_norm)."),
     _ex("trials_needed", "tuning", "Sizing a random search", trials_needed, _trials_cases, [
         _v("floor instead of ceiling", lambda q, p: max(1, int(math.log(1 - p) / math.log(1 - q))),
