@@ -42,7 +42,8 @@ def test_each_run_draws_a_secret_seed(monkeypatch, tmp_path) -> None:
 
 
 def test_each_chapter_has_a_fixed_list() -> None:
-    assert chapter_items("adam") == (["adam_step", "adamw_step"],
+    assert chapter_items("adam") == (["adam_step", "adamw_step", "adam_run", "adam_uncorrected_first_step",
+                                      "adam_predict_scale"],
                                      ["adam/adam-nocorr", "adam/adam-epshat", "adam/adam-corr", "adam/adam-amsgrad",
                                       "adam/adam-adamw"])
     with pytest.raises(ValueError, match="unknown chapter"):

@@ -215,17 +215,24 @@ def test_the_run_finishes_and_writes_its_reports(run) -> None:
     assert not (run["outside"] / "grader-imported-numpy").exists(), "the grader imported a learner's numpy.py"
 
 
+def _adam_items() -> list[str]:
+    from lessons_lib.grade.grader import chapter_items
+
+    return chapter_items("adam")[0]  # functions (implement, debug), then value-answered exercises
+
+
 def test_honest_learners_get_their_true_score(run) -> None:
     for name in ("a-honest", "z-honest-last"):
         r = run["reports"][name]
         assert r["status"] == "graded" and r["score"] == 1.0, r
-        assert r["exercises"] == {"adam_step": 1.0, "adamw_step": 1.0}
+        assert r["exercises"] == {e: 1.0 for e in _adam_items()}
         assert r["quiz"] == {f"adam/{q}": 1.0 for q in right_answers("adam")}  # the shipped quiz cell counts
     r = run["reports"]["b-partial"]
     assert r["exercises"]["adamw_step"] == 1.0 and r["exercises"]["adam_step"] < 1.0
     assert "without bias correction" in r["feedback"]["adam_step"]
     assert sum(r["quiz"].values()) == 3.0 and len(r["quiz"]) == 5
-    assert r["score"] == pytest.approx((1.0 + r["exercises"]["adam_step"] + 3.0) / 7)
+    n = len(_adam_items()) + 5
+    assert r["score"] == pytest.approx((sum(r["exercises"].values()) + 3.0) / n)
 
 
 @pytest.mark.parametrize("name", ["meta-path", "open-catalog", "detects-grader", "copy-classmate", "proc-mem",
@@ -235,7 +242,7 @@ def test_honest_learners_get_their_true_score(run) -> None:
 def test_attacks_earn_nothing(run, name) -> None:
     r = run["reports"][f"x-{name}"]
     assert r["score"] == 0.0, r
-    assert set(r["exercises"]) == {"adam_step", "adamw_step"}  # the chapter's fixed list, nothing else
+    assert set(r["exercises"]) == set(_adam_items())  # the chapter's fixed list, nothing else
     assert set(r["quiz"]) == {f"adam/{q}" for q in right_answers("adam")}
     assert r["seconds"] < TIMEOUT + 5
 
@@ -268,7 +275,8 @@ def test_what_each_attack_met(run) -> None:
 
 def test_attacks_keep_what_they_earned_honestly(run) -> None:
     r = run["reports"]["x-fill-disk"]  # correct functions, no quiz answers, then fills every disk it can reach
-    assert r["exercises"] == {"adam_step": 1.0, "adamw_step": 1.0} and r["score"] == pytest.approx(2 / 7)
+    assert r["exercises"]["adam_step"] == r["exercises"]["adamw_step"] == 1.0
+    assert r["score"] == pytest.approx(sum(r["exercises"].values()) / (len(_adam_items()) + 5))
     r = run["reports"]["x-os-exit"]  # correct functions, then os._exit: the notebook did not finish
     assert r["score"] == 0.0 and r["status"].startswith("crashed or timed out")
 
