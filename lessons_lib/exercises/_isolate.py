@@ -107,13 +107,20 @@ def where(frames: Sequence[tuple[str, int, str]], source: Sequence[str] | None =
     """"line N (in `name`: `source line`)" for the innermost learner frame of ``frames`` (innermost first); "" when
     the learner's code is not among them. ``stop``: look no further than the checker's own frame (a traceback dump
     goes on to the notebook cell that called the check, which is not the function's code)."""
+    inside, entered = False, ""  # past the checker's innermost frames (its profiler may be what was running)
     for k, (filename, lineno, name) in enumerate(frames):
-        if stop and os.path.abspath(filename) == _CORE:
-            break
+        if os.path.abspath(filename) == _CORE:
+            if stop and inside:
+                break
+            continue
+        inside = True
         if is_learner_file(filename):
             line = (source[k] if source is not None else linecache.getline(filename, lineno)).strip()
-            return f"line {lineno} (in `{name}`" + (f": `{line[:120]}`)" if line else ")")
-    return ""
+            text = f"line {lineno} (in `{name}`" + (f": `{line[:120]}`)" if line else ")")
+            if not line.startswith(("def ", "async def ", "@")):
+                return text
+            entered = entered or text  # a function being entered (a recursion's limit): its caller's line is better
+    return entered
 
 
 _DUMP_FRAME = re.compile(r'^\s*File "(.*)", line (\d+) in (.*)$')
@@ -395,7 +402,7 @@ class _Parent:
             except ValueError:
                 name = f"signal {sig}"
             text = f"crashed the process running it ({name}" + (
-                ", a segmentation fault: typically a recursion so deep that the C stack overflows, e.g. after "
+                ", a segmentation fault: often a recursion so deep that the C stack overflows, e.g. after "
                 "sys.setrecursionlimit" if sig == signal.SIGSEGV else "") + ")"
         else:
             text = (f"ended the process running it (exit status {os.WEXITSTATUS(status)}, as os._exit does) "
