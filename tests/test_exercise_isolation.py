@@ -316,6 +316,27 @@ def test_an_exception_names_the_learners_line() -> None:
     _kernel_still_fine()
 
 
+def asks(theta, grad, lr):
+    return theta - lr * grad * float(input("lr? "))
+
+
+def test_input_is_an_error_not_a_hang() -> None:
+    _clean(check("gd_step", asks), "failed", "raised EOFError at line", "input() cannot be answered")
+    _kernel_still_fine()
+
+
+def test_torch_works_in_the_child_after_the_parent_used_its_threads() -> None:
+    torch = pytest.importorskip("torch")
+    torch.ones(300, 300) @ torch.ones(300, 300)  # the parent's thread pool is running
+
+    def with_torch(theta, grad, lr):
+        torch.ones(300, 300) @ torch.ones(300, 300)
+        return (torch.from_numpy(theta) - lr * torch.from_numpy(grad)).numpy()
+
+    result = check("gd_step", with_torch, timeout=10)
+    assert result.passed, str(result)
+
+
 def test_honest_deep_recursion_is_not_called_tampering() -> None:
     """A recursion that is deep (but ends) while the library monitor runs: no misfire."""
     def depth(n):

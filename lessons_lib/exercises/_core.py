@@ -213,6 +213,8 @@ def _learner_traceback(exc: BaseException) -> tuple[str, str]:
     here = _isolate.where([(f.filename, f.lineno or 0, f.name) for f in frames], [f.line or "" for f in frames],
                           stop=False)
     mine = [f for f in frames[::-1] if _isolate.is_learner_file(f.filename)]
+    if len(mine) > 1 and (mine[-1].line or "").startswith("def "):
+        mine.pop()  # a function being entered when a recursion hit the limit: its caller's line says it all
     try:
         message = str(exc)[:500]
     except BaseException:  # noqa: BLE001 - a learner's exception whose __str__ fails
@@ -373,6 +375,10 @@ def _describe(args: tuple, kwargs: dict) -> str:
     return ", ".join(parts)
 
 
+def _on(label: str, args: tuple, kwargs: dict) -> str:
+    return f"on a {label} ({_describe(args, kwargs)})"
+
+
 def _close(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...], rtol: float, atol: float) -> bool:
     return len(got) == len(want) and all(
         g.shape == w.shape and bool(np.all(np.isfinite(g) == np.isfinite(w)))
@@ -446,7 +452,6 @@ def _grade(ex: Exercise, cases: list, outcomes: list[_isolate.Outcome], wants: l
     wrong: list[tuple] = []
     for i, ((args, kwargs), out, want) in enumerate(zip(cases, outcomes, wants)):
         label = "public case" if i < ex.public else "hidden case"
-        on = f"on a {label} ({_describe(args, kwargs)})"
         if out.kind == "tampered":
             return Result(ex.id, False, 0.0, "refused", f"Your function {out.text}; the check cannot trust its "
                           "result.", printed)
@@ -457,23 +462,26 @@ def _grade(ex: Exercise, cases: list, outcomes: list[_isolate.Outcome], wants: l
             return Result(ex.id, False, 0.0, "not implemented", "Not implemented yet: replace the "
                           "`raise NotImplementedError` line with your code, run the cell, then run this check again.")
         if out.kind == "timeout":
+            at = f"; last line running: {out.where}" if out.where else ""
             return Result(ex.id, False, passed / len(cases), "timeout", f"Your function did not finish within "
-                          f"{timeout:g} s {on}" + (f"; last line running: {out.where}" if out.where else "") +
-                          ". Is there a loop that never ends?", printed)
+                          f"{timeout:g} s {_on(label, args, kwargs)}{at}. Is there a loop that never ends?", printed)
         if out.kind in ("crash", "broken"):
-            return Result(ex.id, False, passed / len(cases), "error", f"Your function {out.text} {on}" +
-                          (f", at {out.where}" if out.where else "") + ". It ran in a separate process: your "
-                          "notebook and later checks are not affected.", printed)
+            at = f", at {out.where}" if out.where else ""
+            return Result(ex.id, False, passed / len(cases), "error", f"Your function {out.text} "
+                          f"{_on(label, args, kwargs)}{at}. It ran in a separate process: your notebook and later "
+                          "checks are not affected.", printed)
         if out.kind == "error":
             name = out.text.split(":", 1)[0]
+            at = f" at {out.where}" if out.where else ""
             hint = ("\nThe recursion never reaches its base case (or goes deeper than Python allows): check the "
                     "condition that stops it, or use a loop.") if name == "RecursionError" else ""
-            first_failure = first_failure or (f"Your function raised {name}" + (f" at {out.where}" if out.where
-                                                                                else "") + f" {on}:\n{out.tb}{hint}")
+            first_failure = first_failure or (f"Your function raised {name}{at} {_on(label, args, kwargs)}:\n"
+                                              f"{out.tb}{hint}")
             continue
         if out.kind == "mutated":
-            first_failure = first_failure or (f"Your function changed its inputs in place {on}. Return new arrays "
-                                              "instead (e.g. `theta = theta - lr * g`, not `theta -= lr * g`).")
+            first_failure = first_failure or (f"Your function changed its inputs in place {_on(label, args, kwargs)}."
+                                              " Return new arrays instead (e.g. `theta = theta - lr * g`, not "
+                                              "`theta -= lr * g`).")
             continue
         if out.kind == "badtype":
             first_failure = first_failure or (f"On a {label} your function returned {out.text}; expected "

@@ -213,6 +213,10 @@ def _close_fds_except(keep: set[int]) -> None:
                 pass
 
 
+def _no_input(prompt: Any = "") -> str:
+    raise EOFError("input() cannot be answered while the checker runs your function")
+
+
 def _child(cases: Sequence[tuple[tuple, dict]], run_case: Callable[[tuple, dict], Outcome], res_w: int,
            out_w: int, fh_w: int) -> None:
     try:
@@ -233,6 +237,15 @@ def _child(cases: Sequence[tuple[tuple, dict]], run_case: Callable[[tuple, dict]
                               line_buffering=True, write_through=True)
     sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = stream
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
+    import builtins
+
+    builtins.input = _no_input  # a kernel's input() would wait on the kernel's sockets
+    torch = sys.modules.get("torch")
+    if torch is not None:  # the parent's thread pools do not survive a fork: one thread in the child
+        try:
+            torch.set_num_threads(1)
+        except Exception:  # noqa: BLE001
+            pass
     faulthandler.enable(file=fh_w, all_threads=True)
     faulthandler.register(signal.SIGUSR1, file=fh_w, all_threads=True)
     for i, (args, kwargs) in enumerate(cases):
