@@ -337,17 +337,22 @@ def test_torch_works_in_the_child_after_the_parent_used_its_threads() -> None:
     assert result.passed, str(result)
 
 
-def test_honest_deep_recursion_is_not_called_tampering() -> None:
-    """A recursion that is deep (but ends) while the library monitor runs: no misfire."""
+def test_a_recursion_error_the_function_handles_is_not_called_tampering() -> None:
+    """Python drops the checker's profile hook when the recursion limit is reached inside it; a function that
+    catches that RecursionError and carries on did not tamper with anything (it used to be refused)."""
     def depth(n):
         return 0 if n == 0 else 1 + depth(n - 1)
 
-    def deep_but_fine(theta, grad, lr):
-        depth(sys.getrecursionlimit() - 100)
+    def falls_back(theta, grad, lr):
+        try:
+            depth(10**6)
+        except RecursionError:
+            pass
         return theta - lr * grad
 
-    result = check("gd_step", deep_but_fine)
-    assert result.status in ("passed", "failed") and "monitoring" not in result.feedback, str(result)
+    result = check("gd_step", falls_back)
+    assert result.passed, str(result)
+    assert check("gd_step", lambda theta, grad, lr: (sys.setprofile(None), theta - lr * grad)[1]).status == "refused"
 
 
 # -------------------------------------------------------------------------------- fallback and speed

@@ -1,9 +1,14 @@
 """The checking machinery: exercises, results, and a runner that survives anything a learner's function does.
 
 A check calls the learner's function on public and seeded hidden cases, each on deep copies of the inputs, under a
-time limit, with printed output captured. The outputs are converted to plain float64 arrays before any comparison
-(the learner's ``__eq__`` is never called). When an output is wrong, the known-wrong variants of the exercise are
-run on the same case; if one of them matches, the feedback names that misconception.
+time limit, with printed output captured. The function runs in a forked child process (:mod:`._isolate`), so nothing
+it does (hanging, crashing, patching NumPy, reading the checker's frames, flooding the output) reaches the checker,
+the notebook's kernel or later checks; where there is no ``fork`` (Windows), and for the grader's sandboxed proxies,
+it runs in this process (:func:`_call`). Either way the outputs are converted to plain arrays before any comparison
+(the learner's ``__eq__`` is never called), and the expected outputs are computed here, after the function started.
+When an output is wrong, the known-wrong variants of the exercise are run (here) on the same case; if one of them
+matches, the feedback names that misconception. Failures are reported as what they are, with the learner's line: an
+exception (a RecursionError included), a timeout with the last line running, a crash of the child.
 """
 
 from __future__ import annotations

@@ -272,6 +272,7 @@ class _Parent:
         self.kept, self.chars = bytearray(), 0
         self.dump = bytearray()
         self.status: int | None = None
+        self.born = time.monotonic()
         self.poll = select.poll()
         for fd in (res, out, fh):
             self.poll.register(fd, select.POLLIN)
@@ -341,6 +342,12 @@ class _Parent:
             self._collect(outcomes)
         except ProtocolError as exc:
             outcomes.append(Outcome("broken", text=f"sent back something the checker cannot read ({exc})"))
+        deadline = time.monotonic() + 0.5  # the output written before the last message, up to the child's end
+        while self.out in self.open and time.monotonic() < deadline:
+            if self._exited():
+                self._drain()
+                break
+            self._pump(0.01)
         return outcomes
 
     def _collect(self, outcomes: list[Outcome]) -> None:
@@ -365,8 +372,8 @@ class _Parent:
                 now = time.monotonic()
                 if started is None and type(head) is dict and set(head) == {"start", "t"} and \
                         type(head["start"]) is int and head["start"] == len(outcomes) < self.n and \
-                        type(head["t"]) is float:
-                    started = (head["start"], min(head["t"], now) + self.timeout + GRACE)
+                        type(head["t"]) is float and math.isfinite(head["t"]):
+                    started = (head["start"], min(max(head["t"], self.born), now) + self.timeout)
                 elif started is not None and type(head) is dict and "case" in head:
                     outcomes.append(_decode(head, blob, started[0]))
                     started, next_start = None, now + START_LIMIT
