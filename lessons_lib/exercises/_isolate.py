@@ -342,12 +342,7 @@ class _Parent:
             self._collect(outcomes)
         except ProtocolError as exc:
             outcomes.append(Outcome("broken", text=f"sent back something the checker cannot read ({exc})"))
-        deadline = time.monotonic() + 0.5  # the output written before the last message, up to the child's end
-        while self.out in self.open and time.monotonic() < deadline:
-            if self._exited():
-                self._drain()
-                break
-            self._pump(0.01)
+        self._drain()  # the output written before the last message is in the pipe by now
         return outcomes
 
     def _collect(self, outcomes: list[Outcome]) -> None:
