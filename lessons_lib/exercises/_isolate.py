@@ -326,13 +326,20 @@ class _Parent:
             yield head, blob
 
     def _exited(self) -> bool:
+        """Whether the child has ended; if so it is reaped, after its process group (anything the function
+        started) is killed: until the child is reaped its pid, and so its group's id, cannot be reused."""
         if self.status is None:
             try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if hasattr(os, "waitid"):
+                    if os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+                        return False
+                    self.kill()
+                else:  # without waitid (WNOWAIT) the group cannot be killed safely after the child ended
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                    if pid:
+                        self.status = status
             except ChildProcessError:
-                pid, status = self.pid, 0
-            if pid:
-                self.status = status
+                self.status = 0
         return self.status is not None
 
     # the check
@@ -425,6 +432,7 @@ class _Parent:
         return Outcome("crash", text=text, where=where(_dump_frames(self.dump.decode("utf-8", "replace"))))
 
     def kill(self) -> None:
+        """SIGKILL the child's process group (the child and anything it started) and reap the child."""
         if self.status is None:
             for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
                 try:
@@ -435,11 +443,6 @@ class _Parent:
                 self.status = os.waitpid(self.pid, 0)[1]
             except ChildProcessError:
                 self.status = 0
-        else:
-            try:
-                os.killpg(self.pid, signal.SIGKILL)  # anything the function started, in the child's group
-            except OSError:
-                pass
 
     def printed(self) -> str:
         text = self.kept.decode("utf-8", "replace")[:OUTPUT_LIMIT]
