@@ -263,6 +263,19 @@ def _child(cases: Sequence[tuple[tuple, dict]], run_case: Callable[[tuple, dict]
 
 
 # --------------------------------------------------------------------------------------------- parent
+_ENDING: set[int] = set()  # killed children not reaped yet
+
+
+def _reap() -> None:
+    for pid in list(_ENDING):
+        try:
+            done = os.waitpid(pid, os.WNOHANG)[0]
+        except ChildProcessError:
+            done = pid
+        if done:
+            _ENDING.discard(pid)
+
+
 class _Parent:
     """Reads a child's messages, output and tracebacks; enforces the time limit; always reaps the child."""
 
@@ -431,8 +444,9 @@ class _Parent:
                     "before returning")
         return Outcome("crash", text=text, where=where(_dump_frames(self.dump.decode("utf-8", "replace"))))
 
-    def kill(self) -> None:
-        """SIGKILL the child's process group (the child and anything it started) and reap the child."""
+    def kill(self, wait: bool = True) -> None:
+        """SIGKILL the child's process group (the child and anything it started) and reap the child; with
+        ``wait=False`` a child still ending is reaped later (a large process takes milliseconds to end)."""
         if self.status is None:
             for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
                 try:
@@ -440,9 +454,13 @@ class _Parent:
                 except OSError:
                     pass
             try:
-                self.status = os.waitpid(self.pid, 0)[1]
+                pid, status = os.waitpid(self.pid, 0 if wait else os.WNOHANG)
             except ChildProcessError:
-                self.status = 0
+                pid, status = self.pid, 0
+            if pid:
+                self.status = status
+            else:
+                _ENDING.add(self.pid)
 
     def printed(self) -> str:
         text = self.kept.decode("utf-8", "replace")[:OUTPUT_LIMIT]
@@ -450,7 +468,7 @@ class _Parent:
         return text + (f"\n... ({dropped} more characters)" if dropped > 0 else "")
 
     def close(self) -> None:
-        self.kill()
+        self.kill(wait=False)
         for fd in (self.res, self.out, self.fh):
             try:
                 os.close(fd)
@@ -463,6 +481,7 @@ def run(cases: Sequence[tuple[tuple, dict]], run_case: Callable[[tuple, dict], O
     """Run ``run_case`` on every case in one forked child, with ``timeout`` seconds per case; call ``meanwhile``
     in this process while the child runs. Returns the outcomes (stopping at the first final one), the printed
     output (capped) and what ``meanwhile`` returned. Raises :class:`Unavailable` when no child can be started."""
+    _reap()
     pipes: list[tuple[int, int]] = []
     try:
         for _ in range(3):
