@@ -164,35 +164,39 @@ def test_set_printoptions_does_not_reach_the_feedback() -> None:
 
 
 def reads_the_callers_frames(theta, grad, lr):
-    """Look for the expected output anywhere in the process: every frame's locals (nested containers included)
-    and every container the garbage collector knows. It computes the answer only to recognise it."""
-    import gc
-
+    """Look for the expected output in every frame above this one: locals, and what they hold (containers,
+    attributes, closures) a few levels deep. It computes the answer only to recognise it."""
     answer = theta - lr * grad
     if np.array_equal(answer, theta):
         return answer
     found, seen = [], set()
 
     def visit(obj, where, depth):
-        if id(obj) in seen or depth > 4 or obj is answer:
+        if id(obj) in seen or depth > 4 or obj is answer or isinstance(obj, type(sys)):
             return
         seen.add(id(obj))
-        if type(obj) is np.ndarray and obj.shape == answer.shape and np.array_equal(obj, answer):
-            found.append(where)
-        elif isinstance(obj, (list, tuple)):
-            for k, x in enumerate(obj[:100]):
+        if type(obj) is np.ndarray:
+            if obj.shape == answer.shape and np.array_equal(obj, answer):
+                found.append(where)
+        elif isinstance(obj, (list, tuple, set)):
+            for k, x in enumerate(list(obj)[:100]):
                 visit(x, f"{where}[{k}]", depth + 1)
         elif isinstance(obj, dict):
             for k, x in list(obj.items())[:200]:
                 visit(x, f"{where}[{k!r}]", depth + 1)
+        elif callable(obj) and getattr(obj, "__closure__", None):
+            for k, cell in enumerate(obj.__closure__):
+                try:
+                    visit(cell.cell_contents, f"{where}.<cell {k}>", depth + 1)
+                except ValueError:
+                    pass
+        elif hasattr(obj, "__dict__") and not callable(obj):
+            visit(vars(obj), f"{where}.__dict__", depth + 1)
 
     frame = sys._getframe(1)
     while frame is not None:
-        visit(dict(frame.f_locals), f"{frame.f_code.co_name}", 0)
+        visit(dict(frame.f_locals), frame.f_code.co_name, 0)
         frame = frame.f_back
-    for obj in gc.get_objects():
-        if isinstance(obj, (list, tuple)) and len(obj) < 1000:
-            visit(obj, "gc", 1)
     print("FOUND" if found else "nothing", found[:3])
     return found and theta  # wrong either way: only the printed line matters
 
@@ -373,11 +377,18 @@ def test_a_recursion_error_the_function_handles_is_not_called_tampering() -> Non
 
 # -------------------------------------------------------------------------------- fallback and speed
 def test_without_fork_the_checker_runs_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback (Windows; the grader's sandboxed proxies): the same verdicts for honest failures, the checker's
+    state restored. (Only a child process can be stopped whatever the function does: two nested catch-all loops
+    hold an in-process time limit forever, which is why checks run in a child where they can.)"""
     monkeypatch.setattr(_isolate, "AVAILABLE", False)
+    state = lambda: (sys.stdout, sys.stderr, sys.gettrace(), sys.getprofile(), sys.setprofile,  # noqa: E731
+                     signal.getsignal(signal.SIGALRM), signal.getitimer(signal.ITIMER_REAL))
+    before = state()
     assert check("gd_step", correct).passed
     result = check("gd_step", recurses_forever)
     _clean(result, "failed", "raised RecursionError at line")
     _clean(check("gd_step", counts_with_len, timeout=0.3), "timeout", "last line running: line")
+    assert state() == before
 
 
 def test_an_ordinary_check_takes_well_under_a_second() -> None:
