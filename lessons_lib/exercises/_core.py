@@ -237,8 +237,8 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float | No
     time limit is in-process: on the main thread a repeating ``SIGALRM`` timer raises :class:`_Timeout` inside the
     learner's code and switches on a trace function on every frame, which raises it again at each following line
     (a raise inside an ``except`` clause escapes that ``try``); on other threads a trace function raises it at the
-    first line after the deadline. This cannot stop a function that ignores SIGALRM or calls C code for long: only
-    the child process can be killed.
+    first line after the deadline. This cannot stop a function that ignores SIGALRM, nests two catch-all loops (a
+    trace function that raises is switched off by Python) or stays in C code: only a child process can be killed.
 
     Library use: a ``sys.setprofile`` hook records any Python frame from lessons_lib's optimizers, schedules,
     frameworks, train or the exercise solutions. While the function runs, ``sys.setprofile`` itself is replaced by a
