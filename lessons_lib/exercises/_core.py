@@ -40,7 +40,7 @@ _FORBIDDEN = [os.path.join(_LIB_DIR, d) for d in ("optimizers", "schedules", "fr
     os.path.join(_LIB_DIR, "exercises", "catalog.py")]
 _LIBRARY_MODULES = ("lessons_lib.optimizers", "lessons_lib.schedules", "lessons_lib.frameworks", "lessons_lib.train",
                     "lessons_lib.problems", "lessons_lib.exercises.catalog")
-PRINT_LIMIT = 2000
+PRINT_LIMIT = _isolate.OUTPUT_LIMIT  # characters of printed output shown
 _OWN_FILES = {os.path.abspath(__file__), __file__, contextlib.__file__}  # where the in-process time limit never raises
 
 
