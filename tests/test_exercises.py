@@ -122,7 +122,7 @@ def _library(theta, grad, lr):
 
 HOSTILE.update({"loops forever": _forever, "mutates its input": _mutates, "prints a lot": _prints,
                 "fakes equality": _fake, "uses the library": _library})
-EXPECT = {"raises": "ZeroDivisionError", "loops forever": "did not finish", "returns nan": "largest error",
+EXPECT = {"raises": "raised ZeroDivisionError at line", "loops forever": "did not finish within 0.5 s on a public case", "returns nan": "largest error",
           "returns a string": "returned a str", "wrong shape": "shapes differ", "mutates its input": "changed its inputs",
           "prints a lot": "more characters", "fakes equality": "returned a _Liar", "uses the library": "course library",
           "changes the dtype": "keep the input dtype", "returns None": "returned a NoneType"}

@@ -4,7 +4,9 @@
 >>> check("gd_step", my_gd_step)          # a Result: passed, score in [0, 1], feedback; shows nicely in Jupyter
 
 :func:`check` never raises into the notebook: exceptions, infinite loops, NaN, wrong types and shapes, mutated
-inputs, objects that fake equality and calls into the library's own implementations all become feedback.
+inputs, objects that fake equality and calls into the library's own implementations all become feedback. The
+learner's function runs in a forked child process (Linux, macOS), so a crash, ``os._exit``, a patched NumPy or a
+flood of output stays there; errors and timeouts name the line of the learner's code.
 """
 
 from __future__ import annotations

@@ -1,9 +1,14 @@
 """The checking machinery: exercises, results, and a runner that survives anything a learner's function does.
 
 A check calls the learner's function on public and seeded hidden cases, each on deep copies of the inputs, under a
-time limit, with printed output captured. The outputs are converted to plain float64 arrays before any comparison
-(the learner's ``__eq__`` is never called). When an output is wrong, the known-wrong variants of the exercise are
-run on the same case; if one of them matches, the feedback names that misconception.
+time limit, with printed output captured. The function runs in a forked child process (:mod:`._isolate`), so nothing
+it does (hanging, crashing, patching NumPy, reading the checker's frames, flooding the output) reaches the checker,
+the notebook's kernel or later checks; where there is no ``fork`` (Windows), and for the grader's sandboxed proxies,
+it runs in this process (:func:`_call`). Either way the outputs are converted to plain arrays before any comparison
+(the learner's ``__eq__`` is never called), and the expected outputs are computed here, after the function started.
+When an output is wrong, the known-wrong variants of the exercise are run (here) on the same case; if one of them
+matches, the feedback names that misconception. Failures are reported as what they are, with the learner's line: an
+exception (a RecursionError included), a timeout with the last line running, a crash of the child.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import _isolate
+
 __all__ = ["Exercise", "Variant", "Result", "check_function", "NotImplementedYet"]
 
 _LIB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,7 +40,8 @@ _FORBIDDEN = [os.path.join(_LIB_DIR, d) for d in ("optimizers", "schedules", "fr
     os.path.join(_LIB_DIR, "exercises", "catalog.py")]
 _LIBRARY_MODULES = ("lessons_lib.optimizers", "lessons_lib.schedules", "lessons_lib.frameworks", "lessons_lib.train",
                     "lessons_lib.problems", "lessons_lib.exercises.catalog")
-PRINT_LIMIT = 2000
+PRINT_LIMIT = _isolate.OUTPUT_LIMIT  # characters of printed output shown
+_OWN_FILES = {os.path.abspath(__file__), __file__, contextlib.__file__}  # where the in-process time limit never raises
 
 
 class NotImplementedYet(Exception):
@@ -191,7 +199,9 @@ class _Capture(io.TextIOBase):
 class _Call:
     value: Any = None
     error: BaseException | None = None
-    tb: str = ""
+    text: str = ""  # "ZeroDivisionError: division by zero"
+    tb: str = ""  # the learner's frames of the traceback
+    where: str = ""  # "line 4 (in `fact`: `return n * fact(n - 1)`)": the innermost line of the learner's code
     timed_out: bool = False
     used_library: str = ""
     tampered: str = ""
@@ -203,55 +213,91 @@ def _library_frame(filename: str) -> bool:
     return any(filename.startswith(p) for p in _FORBIDDEN)
 
 
-def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, trusted: bool = False,
-          iterable: bool = False) -> _Call:
-    """Call ``fn`` with a time limit, captured output and detection of calls into lessons_lib's implementations.
+def _learner_traceback(exc: BaseException) -> tuple[str, str]:
+    """(where, traceback text) of an exception raised in the learner's code: only the learner's own frames."""
+    frames = traceback.extract_tb(exc.__traceback__)[::-1]  # innermost first
+    here = _isolate.where([(f.filename, f.lineno or 0, f.name) for f in frames], [f.line or "" for f in frames],
+                          stop=False)
+    mine = [f for f in frames[::-1] if _isolate.is_learner_file(f.filename)]
+    if len(mine) > 1 and (mine[-1].line or "").startswith("def "):
+        mine.pop()  # a function being entered when a recursion hit the limit: its caller's line says it all
+    try:
+        message = str(exc)[:500]
+    except BaseException:  # noqa: BLE001 - a learner's exception whose __str__ fails
+        message = "(its message cannot be shown)"
+    return here, "".join(traceback.format_list(mine[-2:])) + f"{type(exc).__name__}: {message}"
 
-    The time limit: on the main thread (where a notebook kernel runs cells) a repeating ``SIGALRM`` timer raises
-    :class:`_Timeout` inside the learner's code and switches on a trace function on every frame, which raises it
-    again at each following line, so even ``except BaseException: pass`` inside a loop cannot hold it (a raise
-    inside an ``except`` clause escapes that ``try``). On other threads a trace function raises it at the first
-    line after the deadline. Library use: a ``sys.setprofile`` hook records any Python frame from lessons_lib's
-    optimizers/schedules/frameworks/train or the exercise solutions; a learner that removes the hook is reported.
+
+def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float | None, trusted: bool = False,
+          iterable: bool = False) -> _Call:
+    """Call ``fn`` with detection of calls into lessons_lib's implementations and, unless ``timeout`` is None, a time
+    limit and captured output.
+
+    ``timeout=None`` is the forked child's way (:mod:`._isolate`): the parent process enforces the time limit and
+    reads the output from the child's file descriptors. Otherwise (no fork, or the grader's trusted proxies) the
+    time limit is in-process: on the main thread a repeating ``SIGALRM`` timer raises :class:`_Timeout` inside the
+    learner's code and switches on a trace function on every frame, which raises it again at each following line
+    (a raise inside an ``except`` clause escapes that ``try``); on other threads a trace function raises it at the
+    first line after the deadline. This cannot stop a function that ignores SIGALRM, nests two catch-all loops (a
+    trace function that raises is switched off by Python) or stays in C code: only a child process can be killed.
+
+    Library use: a ``sys.setprofile`` hook records any Python frame from lessons_lib's optimizers, schedules,
+    frameworks, train or the exercise solutions. While the function runs, ``sys.setprofile`` itself is replaced by a
+    recorder, so a function that switches the hook off is reported as tampering; a hook that Python dropped because
+    a deep recursion reached the limit inside it is not (the RecursionError is reported instead).
     """
     out = _Call()
     used: list[str] = []
-    deadline = time.monotonic() + timeout
+    tampering: list[str] = []
+    deadline = time.monotonic() + (timeout or 0.0)
     armed = [True]  # the alarm only interrupts while the learner's code runs
 
     def profiler(frame: Any, event: str, arg: Any) -> None:
         if event == "call" and not used and _library_frame(frame.f_code.co_filename):
             used.append(f"{os.path.relpath(frame.f_code.co_filename, _LIB_DIR)}:{frame.f_code.co_name}")
 
+    def setprofile(function: Any) -> None:
+        tampering.append("switched off the checker's monitoring (sys.setprofile)")
+        real_setprofile(function)
+
     def tracer(frame: Any, event: str, arg: Any) -> Any:
-        # not on "exception" events: raising there would replace our own _Timeout and switch tracing off early
-        if event in ("line", "call") and armed[0] and time.monotonic() > deadline:
+        # not on "exception" events: raising there would replace our own _Timeout and switch tracing off early;
+        # not in the checker's own frames (the profiler, the `with` that restores stdout) or contextlib's
+        if event in ("line", "call") and armed[0] and time.monotonic() > deadline and \
+                frame.f_code.co_filename not in _OWN_FILES:
             raise _Timeout()
         return tracer
 
     def on_alarm(signum: int, frame: Any) -> None:
         if armed[0]:
+            interrupted = frame
             sys.settrace(tracer)  # from now on every line of the learner's code raises again
             while frame is not None:
                 frame.f_trace = tracer
                 frame = frame.f_back
-            raise _Timeout()
+            if interrupted is None or interrupted.f_code.co_filename not in _OWN_FILES:
+                raise _Timeout()
 
-    capture = _Capture()
-    on_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    limited = timeout is not None
+    capture = _Capture() if limited else None
+    on_main = limited and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     old_handler = None
-    old_trace, old_profile = sys.gettrace(), sys.getprofile()
+    old_trace, old_profile, real_setprofile = sys.gettrace(), sys.getprofile(), sys.setprofile
     start = time.monotonic()
     try:
         try:
             if on_main:
                 old_handler = signal.signal(signal.SIGALRM, on_alarm)
                 signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
-            else:
+            elif limited:
                 sys.settrace(tracer)
             if not trusted:
-                sys.setprofile(profiler)
-            with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+                sys.setprofile = setprofile
+                real_setprofile(profiler)
+            with contextlib.ExitStack() as stack:
+                if capture is not None:
+                    stack.enter_context(contextlib.redirect_stdout(capture))
+                    stack.enter_context(contextlib.redirect_stderr(capture))
                 value = fn(*args, **kwargs)
                 if iterable and isinstance(value, (Iterator, types.GeneratorType)):
                     value = list(value)  # a generator runs the learner's code: consume it under the limit
@@ -259,25 +305,68 @@ def _call(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float, tru
             out.value = value
         finally:
             armed[0] = False
-            if not trusted and sys.getprofile() is not profiler:
-                out.tampered = "switched off the checker's monitoring (sys.setprofile)"
-            sys.setprofile(old_profile)
+            if not trusted:
+                sys.setprofile = real_setprofile
+                out.tampered = tampering[0] if tampering else ""
+            real_setprofile(old_profile)
             sys.settrace(old_trace)
             if on_main:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old_handler if old_handler is not None else signal.SIG_DFL)
-    except _Timeout:
+    except _Timeout as exc:
         out.timed_out = True
+        out.where = _learner_traceback(exc)[0]
     except BaseException as exc:  # noqa: BLE001 - anything the learner raises is reported, never propagated
-        if isinstance(exc, KeyboardInterrupt):
-            raise
+        if isinstance(exc, KeyboardInterrupt) and limited:
+            raise  # the user's interrupt (in a forked child it is the function's own raise, and reported)
         out.error = exc
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_LIB_DIR)]
-        out.tb = "".join(traceback.format_list(frames[-2:])) + f"{type(exc).__name__}: {str(exc)[:500]}"
+        out.where, out.tb = _learner_traceback(exc)
+        out.text = out.tb.rsplit("\n", 1)[-1]
     out.seconds = time.monotonic() - start
     out.used_library = used[0] if used else ""
-    out.printed = capture.text()
+    out.printed = capture.text() if capture is not None else ""
     return out
+
+
+def _case(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float | None, trusted: bool,
+          iterable: bool) -> tuple[_isolate.Outcome, str]:
+    """Run ``fn`` on copies of one case's inputs: the outcome in plain data (outputs converted to arrays, or what
+    went wrong) and the captured printed text. Runs in the forked child, or in this process without one."""
+    before = (_snapshot(args), _snapshot(kwargs))
+    work_args, work_kwargs = _snapshot(args), _snapshot(kwargs)
+    call = _call(fn, work_args, work_kwargs, timeout, trusted, iterable)
+    Outcome = _isolate.Outcome
+    if call.tampered:
+        return Outcome("tampered", text=call.tampered), call.printed
+    if call.used_library:
+        return Outcome("library", text=call.used_library), call.printed
+    if isinstance(call.error, (NotImplementedYet, NotImplementedError)):
+        return Outcome("notimplemented"), call.printed
+    if call.timed_out:
+        return Outcome("timeout", where=call.where), call.printed
+    if call.error is not None:
+        return Outcome("error", text=call.text, where=call.where, tb=call.tb), call.printed
+    if not trusted and not (_same(work_args, before[0]) and _same(work_kwargs, before[1])):
+        return Outcome("mutated"), call.printed
+    try:
+        got = _as_arrays(call.value)
+    except TypeError as exc:
+        return Outcome("badtype", text=str(exc)), call.printed
+    return Outcome("ok", got, tuple(_returned_arrays(call.value, len(got)))), call.printed
+
+
+def _run_here(fn: Callable[..., Any], cases: list, timeout: float, trusted: bool,
+              iterable: bool) -> tuple[list[_isolate.Outcome], str]:
+    """Every case in this process (no fork available, or the grader's sandboxed proxies), stopping at a final
+    outcome; the printed text is the first case's that printed anything."""
+    outcomes, printed = [], ""
+    for args, kwargs in cases:
+        out, text = _case(fn, args, kwargs, timeout, trusted, iterable)
+        outcomes.append(out)
+        printed = printed or text
+        if out.kind in _isolate.FINAL:
+            break
+    return outcomes, printed
 
 
 def _describe(args: tuple, kwargs: dict) -> str:
@@ -290,6 +379,10 @@ def _describe(args: tuple, kwargs: dict) -> str:
 
     parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
     return ", ".join(parts)
+
+
+def _on(label: str, args: tuple, kwargs: dict) -> str:
+    return f"on a {label} ({_describe(args, kwargs)})"
 
 
 def _close(got: tuple[np.ndarray, ...], want: tuple[np.ndarray, ...], rtol: float, atol: float) -> bool:
@@ -340,49 +433,71 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
         return Result(ex.id, False, 0.0, "refused", "This is the library's implementation, not yours: write the "
                       "function yourself (you may use NumPy).")
     cases = ex.cases(np.random.default_rng(seed))
-    passed, printed = 0, ""
+
+    def expected() -> list[tuple[np.ndarray, ...]]:
+        return [_as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))) for args, kwargs in cases]
+
+    outcomes: list[_isolate.Outcome] | None = None
+    if not trusted and _isolate.AVAILABLE:
+        try:  # the function runs in a forked child; the expected outputs are computed here meanwhile
+            outcomes, printed, wants = _isolate.run(
+                cases, lambda args, kwargs: _case(fn, args, kwargs, None, False, ex.iterable)[0], timeout, expected)
+        except _isolate.Unavailable:  # no process could be started (out of memory or processes): run it here
+            pass
+    if outcomes is None:  # in this process: the expected outputs only after the function has run
+        outcomes, printed = _run_here(fn, cases, timeout if not trusted else 10 * timeout, trusted, ex.iterable)
+        wants = expected()
+    return _grade(ex, cases, outcomes, wants, printed, timeout)
+
+
+def _grade(ex: Exercise, cases: list, outcomes: list[_isolate.Outcome], wants: list[tuple[np.ndarray, ...]],
+           printed: str, timeout: float) -> Result:
+    """The verdict from each case's outcome and expected outputs (first failure explained, mistakes named)."""
+    passed = 0
     first_failure = ""
     wrong: list[tuple] = []
     right: list[tuple] = []
-    for i, (args, kwargs) in enumerate(cases):
+    for i, ((args, kwargs), out, want) in enumerate(zip(cases, outcomes, wants)):
         label = "public case" if i < ex.public else "hidden case"
-        want = _as_arrays(ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-        before = (_snapshot(args), _snapshot(kwargs))
-        work_args, work_kwargs = _snapshot(args), _snapshot(kwargs)
-        call = _call(fn, work_args, work_kwargs, timeout if not trusted else 10 * timeout, trusted, ex.iterable)
-        printed = printed or call.printed
-        if call.tampered:
-            return Result(ex.id, False, 0.0, "refused", f"Your function {call.tampered}; the check cannot trust its "
+        if out.kind == "tampered":
+            return Result(ex.id, False, 0.0, "refused", f"Your function {out.text}; the check cannot trust its "
                           "result.", printed)
-        if call.used_library:
+        if out.kind == "library":
             return Result(ex.id, False, 0.0, "refused", "Your function calls the course library's implementation "
-                          f"({call.used_library}); write the computation yourself with NumPy.", printed)
-        if isinstance(call.error, (NotImplementedYet, NotImplementedError)):
+                          f"({out.text}); write the computation yourself with NumPy.", printed)
+        if out.kind == "notimplemented":
             return Result(ex.id, False, 0.0, "not implemented", "Not implemented yet: replace the "
                           "`raise NotImplementedError` line with your code, run the cell, then run this check again.")
-        if call.timed_out:
+        if out.kind == "timeout":
+            at = f"; last line running: {out.where}" if out.where else ""
             return Result(ex.id, False, passed / len(cases), "timeout", f"Your function did not finish within "
-                          f"{timeout:g} s on a {label} ({_describe(args, kwargs)}). Is there a loop that never ends?",
-                          printed)
-        if call.error is not None:
-            first_failure = first_failure or (f"Your function raised an error on a {label} "
-                                              f"({_describe(args, kwargs)}):\n{call.tb}")
+                          f"{timeout:g} s {_on(label, args, kwargs)}{at}. Is there a loop that never ends?", printed)
+        if out.kind in ("crash", "broken"):
+            at = f", at {out.where}" if out.where else ""
+            return Result(ex.id, False, passed / len(cases), "error", f"Your function {out.text} "
+                          f"{_on(label, args, kwargs)}{at}. It ran in a separate process: your notebook and later "
+                          "checks are not affected.", printed)
+        if out.kind == "error":
+            name = out.text.split(":", 1)[0]
+            at = f" at {out.where}" if out.where else ""
+            hint = ("\nThe recursion never reaches its base case (or goes deeper than Python allows): check the "
+                    "condition that stops it, or use a loop.") if name == "RecursionError" else ""
+            first_failure = first_failure or (f"Your function raised {name}{at} {_on(label, args, kwargs)}:\n"
+                                              f"{out.tb}{hint}")
             continue
-        if not trusted and not (_same(work_args, before[0]) and _same(work_kwargs, before[1])):
-            first_failure = first_failure or (f"Your function changed its inputs in place on a {label} "
-                                              f"({_describe(args, kwargs)}). Return new arrays instead "
-                                              "(e.g. `theta = theta - lr * g`, not `theta -= lr * g`).")
+        if out.kind == "mutated":
+            first_failure = first_failure or (f"Your function changed its inputs in place {_on(label, args, kwargs)}."
+                                              " Return new arrays instead (e.g. `theta = theta - lr * g`, not "
+                                              "`theta -= lr * g`).")
             continue
-        try:
-            got = _as_arrays(call.value)
-        except TypeError as exc:
-            first_failure = first_failure or (f"On a {label} your function returned {exc}; expected "
+        if out.kind == "badtype":
+            first_failure = first_failure or (f"On a {label} your function returned {out.text}; expected "
                                               f"{len(want)} value(s): {', '.join(f'array of shape {w.shape}' for w in want)}.")
             continue
+        got = out.outputs
         dtypes_in = {a.dtype for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray)}
-        returned_arrays = _returned_arrays(call.value, len(got))
         if np.dtype(np.float32) in dtypes_in and any(w.dtype == np.float32 for w in want) and \
-                any(g.dtype != w.dtype for g, w, arr in zip(got, want, returned_arrays) if w.ndim and arr):
+                any(g.dtype != w.dtype for g, w, arr in zip(got, want, out.arrays) if w.ndim and arr):
             first_failure = first_failure or (f"On a {label} with float32 inputs your function returned "
                                               f"{[str(g.dtype) for g in got]}; keep the input dtype (avoid creating "
                                               "float64 arrays, e.g. with np.zeros(shape) without dtype).")
@@ -393,6 +508,8 @@ def _check(ex: Exercise, fn: Any, seed: int, timeout: float, trusted: bool = Fal
             right.append((args, kwargs, got, want, label, rtol))
             continue
         wrong.append((args, kwargs, got, want, label, rtol))
+    if len(outcomes) < len(cases):  # pragma: no cover - every path above ends a short list with a final outcome
+        return Result(ex.id, False, passed / len(cases), "error", "The checker lost track of your function.", printed)
     score = passed / len(cases)
     if passed == len(cases):
         return Result(ex.id, True, 1.0, "passed", f"All {len(cases)} cases pass ({ex.public} public, "
