@@ -389,16 +389,3 @@ def test_without_fork_the_checker_runs_in_process(monkeypatch: pytest.MonkeyPatc
     _clean(result, "failed", "raised RecursionError at line")
     _clean(check("gd_step", counts_with_len, timeout=0.3), "timeout", "last line running: line")
     assert state() == before
-
-
-def test_an_ordinary_check_takes_well_under_a_second() -> None:
-    def adam(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad * grad
-        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-        return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-
-    check("adam_step", adam)
-    start = time.perf_counter()
-    result = check("adam_step", adam)
-    assert result.passed and time.perf_counter() - start < 1.0, str(result)
