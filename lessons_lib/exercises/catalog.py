@@ -344,53 +344,37 @@ def _adamw_after(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
     return new * (1 - lr * weight_decay), m, v
 
 
-def adam_run(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+def _adam_loop(grad_fn, x0, steps, lr, beta1, beta2, eps, *, reset=False, frozen_t=False, corrected=True):
+    """Adam's iterates; the keyword switches plant the catalogued mistakes of the debug exercise."""
     x = np.array(x0, dtype=float)
     m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
     for t in range(1, steps + 1):
+        if reset:
+            m, v = np.zeros_like(x), np.zeros_like(x)
         g = grad_fn(x)
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
-        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        tc = 1 if frozen_t else t
+        c1, c2 = (1 - beta1**tc, 1 - beta2**tc) if corrected else (1.0, 1.0)
+        x = x - lr * (m / c1) / (np.sqrt(v / c2) + eps)
         path.append(x)
     return np.array(path)
+
+
+def adam_run(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    return _adam_loop(grad_fn, x0, steps, lr, beta1, beta2, eps)
 
 
 def _adam_run_reset(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):  # the planted bug
-    x = np.array(x0, dtype=float)
-    path = [x]
-    for t in range(1, steps + 1):
-        m, v = np.zeros_like(x), np.zeros_like(x)
-        g = grad_fn(x)
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        x = x - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
-        path.append(x)
-    return np.array(path)
+    return _adam_loop(grad_fn, x0, steps, lr, beta1, beta2, eps, reset=True)
 
 
 def _adam_run_frozen_t(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    x = np.array(x0, dtype=float)
-    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
-    for _ in range(steps):
-        g = grad_fn(x)
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        x = x - lr * (m / (1 - beta1)) / (np.sqrt(v / (1 - beta2)) + eps)
-        path.append(x)
-    return np.array(path)
+    return _adam_loop(grad_fn, x0, steps, lr, beta1, beta2, eps, frozen_t=True)
 
 
 def _adam_run_no_correction(grad_fn, x0, steps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    x = np.array(x0, dtype=float)
-    m, v, path = np.zeros_like(x), np.zeros_like(x), [x]
-    for _ in range(steps):
-        g = grad_fn(x)
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        x = x - lr * m / (np.sqrt(v) + eps)
-        path.append(x)
-    return np.array(path)
+    return _adam_loop(grad_fn, x0, steps, lr, beta1, beta2, eps, corrected=False)
 
 
 def _adam_run_cases(rng):
