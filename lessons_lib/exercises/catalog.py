@@ -807,15 +807,22 @@ def _wsd_late(peak_lr, warmup_steps, decay_steps, total_steps, k):
     return wsd_lr(peak_lr, warmup_steps, decay_steps, total_steps, k)
 
 
-def adam_update_rms(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+def _adam_update_sizes(grads, lr, beta1, beta2, eps, *, correct_m=True, correct_v=True, eps_inside=False):
+    """RMS of Adam's updates over the rows of ``grads``; the switches plant the exercise's catalogued mistakes."""
     g = np.asarray(grads, dtype=np.float64)
     m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
     for t, gt in enumerate(g, start=1):
         m = beta1 * m + (1 - beta1) * gt
         v = beta2 * v + (1 - beta2) * gt * gt
-        u = lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        m_hat = m / (1 - beta1 ** t) if correct_m else m
+        v_hat = v / (1 - beta2 ** t) if correct_v else v
+        u = lr * m_hat / (np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps)
         out.append(math.sqrt(float(np.mean(u * u))))
     return np.array(out)
+
+
+def adam_update_rms(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    return _adam_update_sizes(grads, lr, beta1, beta2, eps)
 
 
 def _rms_adam_cases(rng):
@@ -831,36 +838,15 @@ def _rms_adam_cases(rng):
 
 
 def _rms_no_bias_correction(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    g = np.asarray(grads, dtype=np.float64)
-    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
-    for gt in g:
-        m = beta1 * m + (1 - beta1) * gt
-        v = beta2 * v + (1 - beta2) * gt * gt
-        u = lr * m / (np.sqrt(v) + eps)
-        out.append(math.sqrt(float(np.mean(u * u))))
-    return np.array(out)
+    return _adam_update_sizes(grads, lr, beta1, beta2, eps, correct_m=False, correct_v=False)
 
 
 def _rms_m_only(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    g = np.asarray(grads, dtype=np.float64)
-    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
-    for t, gt in enumerate(g, start=1):
-        m = beta1 * m + (1 - beta1) * gt
-        v = beta2 * v + (1 - beta2) * gt * gt
-        u = lr * (m / (1 - beta1 ** t)) / (np.sqrt(v) + eps)
-        out.append(math.sqrt(float(np.mean(u * u))))
-    return np.array(out)
+    return _adam_update_sizes(grads, lr, beta1, beta2, eps, correct_v=False)
 
 
 def _rms_eps_inside(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    g = np.asarray(grads, dtype=np.float64)
-    m, v, out = np.zeros(g.shape[1]), np.zeros(g.shape[1]), []
-    for t, gt in enumerate(g, start=1):
-        m = beta1 * m + (1 - beta1) * gt
-        v = beta2 * v + (1 - beta2) * gt * gt
-        u = lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps)
-        out.append(math.sqrt(float(np.mean(u * u))))
-    return np.array(out)
+    return _adam_update_sizes(grads, lr, beta1, beta2, eps, eps_inside=True)
 
 
 def _rms_norm(grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
