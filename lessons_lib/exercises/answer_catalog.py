@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .answers import AnswerExercise
+from .answers import AnswerExercise, bowl_losses
 
 # ----------------------------------------------------------------------------------------------- gradient descent
 GD_BOWL = {"L": 10.0, "mu": 1.0}
@@ -20,13 +20,7 @@ GD_DIAGNOSE_RATES = {"A": 0.01, "B": 0.21, "C": 0.19}  # labels shown in the exe
 
 def gd_runs(rates: dict[str, float], steps: int = 60) -> dict[str, np.ndarray]:
     """Loss curves of gradient descent on the ``GD_BOWL`` quadratic from its default start, one per label."""
-    from ..optimizers import SGD
-    from ..problems import quadratic
-    from ..train import minimize
-
-    bowl = quadratic(**GD_BOWL)
-    return {k: minimize(SGD(lr=lr), bowl.f, bowl.grad, bowl.start, steps=steps, divergence_threshold=1e30).losses
-            for k, lr in rates.items()}
+    return bowl_losses(rates, steps, **GD_BOWL)
 
 
 def _gd() -> list[AnswerExercise]:

@@ -72,6 +72,19 @@ class AnswerResult:
         return f'<div style="border-left:6px solid {color};padding:6px 10px;font-family:monospace">{body}</div>'
 
 
+def bowl_losses(rates: dict[str, Any], steps: int, L: float = 10.0, mu: float = 1.0) -> dict[str, Any]:
+    """Loss curves of gradient descent (a rate or a schedule per label) on ``lessons_lib.problems.quadratic(L, mu)``
+    from its default start: the small experiment several predict and diagnose exercises show. A diverging run is
+    followed up to a loss of 1e30."""
+    from ..optimizers import SGD
+    from ..problems import quadratic
+    from ..train import minimize
+
+    bowl = quadratic(L=L, mu=mu)
+    return {k: minimize(SGD(lr=lr), bowl.f, bowl.grad, bowl.start, steps=steps, divergence_threshold=1e30).losses
+            for k, lr in rates.items()}
+
+
 def _norm(label: Any) -> str:
     return str(label).strip().casefold()
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .answers import AnswerExercise
+from .answers import AnswerExercise, bowl_losses
 
 # ------------------------------------------------------------------------------------------------------------ sgd
 SGD_N, SGD_BATCH = 1000, 64
@@ -327,14 +327,9 @@ WU_RATE, WU_STEPS = 0.23, 20  # a too-large final rate (above 2/L = 0.2), reache
 
 def wu_runs(steps: int = 200) -> dict[str, np.ndarray]:
     """Gradient descent's loss on the chapter 1 bowl (L = 10) at rate ``WU_RATE``, with and without warmup."""
-    from ..optimizers import SGD
-    from ..problems import quadratic
     from ..schedules import Constant, LinearWarmup
-    from ..train import minimize
 
-    bowl = quadratic(L=10.0, mu=1.0)
-    return {name: minimize(SGD(lr=lr), bowl.f, bowl.grad, bowl.start, steps=steps, divergence_threshold=1e30).losses
-            for name, lr in (("constant", WU_RATE), ("warmup", LinearWarmup(Constant(WU_RATE), WU_STEPS)))}
+    return bowl_losses({"constant": WU_RATE, "warmup": LinearWarmup(Constant(WU_RATE), WU_STEPS)}, steps, L=10.0)
 
 
 def _warmup() -> list[AnswerExercise]:
@@ -403,7 +398,7 @@ def _plateau() -> list[AnswerExercise]:
             options=("an improvement", "not an improvement"),
             explanation="With the default relative threshold 1e-4, a new value counts only if it is below "
                         "best * (1 - 1e-4) = 0.9999; 0.99995 is not. PyTorch's and Keras's defaults differ here "
-                        "(Keras's min_delta is absolute, 0 by default)."),
+                        "(Keras's min_delta is absolute, 1e-4 by default)."),
     ]
 
 

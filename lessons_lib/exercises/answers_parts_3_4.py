@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .answers import AnswerExercise
+from .answers import AnswerExercise, bowl_losses
 # --------------------------------------------------------------------------------------------- sign and memory
 SM_LR, SM_GRAD = 0.002, (3.0, -0.5)
 SM_SPIKE_AT, SM_SPIKE = 20, 100.0
@@ -60,13 +60,7 @@ LB_BOWL, LB_RATES = {"L": 4.0, "mu": 1.0}, {"before": 0.4, "after": 0.8}  # doub
 
 def lb_runs(steps: int = 40) -> dict[str, np.ndarray]:
     """Gradient descent's loss on the ``LB_BOWL`` quadratic at the rate before and after doubling it."""
-    from ..optimizers import SGD
-    from ..problems import quadratic
-    from ..train import minimize
-
-    bowl = quadratic(**LB_BOWL)
-    return {k: minimize(SGD(lr=lr), bowl.f, bowl.grad, bowl.start, steps=steps, divergence_threshold=1e30).losses
-            for k, lr in LB_RATES.items()}
+    return bowl_losses(LB_RATES, steps, **LB_BOWL)
 
 
 def _large_batches() -> list[AnswerExercise]:

@@ -446,8 +446,10 @@ def _clr_cases(rng):
 
 
 def one_cycle(max_lr, total_steps, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
-    initial = max_lr / div_factor
-    final = initial / final_div_factor
+    return _one_cycle(max_lr, total_steps, k, pct_start, max_lr / div_factor, max_lr / div_factor / final_div_factor)
+
+
+def _one_cycle(max_lr, total_steps, k, pct_start, initial, final):
     peak = pct_start * total_steps - 1
     if k <= peak:
         return final_cos(initial, max_lr, k / peak)
@@ -1074,12 +1076,7 @@ def _ulp_cases(rng):
 
 
 def _one_cycle_final_from_max(max_lr, total_steps, k, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
-    initial = max_lr / div_factor
-    final = max_lr / final_div_factor
-    peak = pct_start * total_steps - 1
-    if k <= peak:
-        return final_cos(initial, max_lr, k / peak)
-    return final_cos(max_lr, final, (k - peak) / (total_steps - 1 - peak))
+    return _one_cycle(max_lr, total_steps, k, pct_start, max_lr / div_factor, max_lr / final_div_factor)
 
 
 def _mb_fixed_seed(n, batch_size, seed):
